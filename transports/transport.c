@@ -1,0 +1,229 @@
+/*
+ * transport.c - what every transport shares: lookup in the registry, the
+ * check of an ops table, option parsing, failure messages, and full reads
+ * and writes for byte streams.
+ *
+ * It knows no transport by name; registry.c holds the list.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "transport.h"
+#include "util.h"
+
+const struct transport_ops *transport_find(const char *name)
+{
+	for (unsigned i = 0; transport_registry[i]; i++) {
+		if (strcmp(transport_registry[i]->name, name) == 0)
+			return transport_registry[i];
+	}
+	return NULL;
+}
+
+int transport_check(const struct transport_ops *ops, char *why, size_t len)
+{
+	const unsigned known = TF_STREAM | TF_LOSSY | TF_PATH;
+	const struct transport_option *o;
+	unsigned n = 0;
+
+	if (!ops->name || !*ops->name || !ops->summary || !*ops->summary) {
+		snprintf(why, len, "a transport has no name or summary");
+		return -EINVAL;
+	}
+	if (!ops->setup || !ops->open || !ops->send || !ops->recv ||
+	    !ops->close || !ops->teardown) {
+		snprintf(why, len, "%s: a required hook is missing", ops->name);
+		return -EINVAL;
+	}
+	if (ops->flags & ~known) {
+		snprintf(why, len, "%s: unknown flags 0x%x", ops->name,
+			 ops->flags & ~known);
+		return -EINVAL;
+	}
+	if ((ops->flags & TF_STREAM) && (ops->flags & TF_LOSSY)) {
+		snprintf(why, len, "%s: a byte stream cannot be lossy", ops->name);
+		return -EINVAL;
+	}
+	for (o = ops->options; o && o->key; o++, n++) {
+		uint64_t v;
+		char sub[128];
+
+		if (n == TRANSPORT_MAX_OPTS) {
+			snprintf(why, len, "%s: more than %d options", ops->name,
+				 TRANSPORT_MAX_OPTS);
+			return -EINVAL;
+		}
+		if (!o->def || !o->help ||
+		    (o->type == TOPT_ENUM && (!o->choices || !o->choices[0]))) {
+			snprintf(why, len, "%s: option '%s' lacks a default, help or choices",
+				 ops->name, o->key);
+			return -EINVAL;
+		}
+		if (transport_option_parse(o, o->def, &v, sub, sizeof(sub))) {
+			snprintf(why, len, "%s: option '%s': bad default: %s",
+				 ops->name, o->key, sub);
+			return -EINVAL;
+		}
+		if (transport_option_index(ops, o->key) != (int)n) {
+			snprintf(why, len, "%s: option '%s' is listed twice",
+				 ops->name, o->key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int transport_option_index(const struct transport_ops *ops, const char *key)
+{
+	for (int i = 0; ops->options && ops->options[i].key; i++) {
+		if (strcmp(ops->options[i].key, key) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int parse_bool(const char *text, uint64_t *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int transport_option_parse(const struct transport_option *o, const char *text,
+			   uint64_t *out, char *why, size_t len)
+{
+	uint64_t v;
+	int ret;
+
+	switch (o->type) {
+	case TOPT_BOOL:
+		if (parse_bool(text, out)) {
+			snprintf(why, len, "'%s' is not a boolean (true, false)",
+				 text);
+			return -EINVAL;
+		}
+		return 0;
+	case TOPT_ENUM:
+		for (unsigned i = 0; o->choices[i]; i++) {
+			if (strcmp(text, o->choices[i]) == 0) {
+				*out = i;
+				return 0;
+			}
+		}
+		ret = snprintf(why, len, "'%s' is not one of:", text);
+		for (unsigned i = 0; o->choices[i] && ret > 0 && (size_t)ret < len; i++)
+			ret += snprintf(why + ret, len - (size_t)ret, "%s %s",
+					i ? "," : "", o->choices[i]);
+		return -EINVAL;
+	case TOPT_UINT:
+	case TOPT_SIZE:
+		ret = o->type == TOPT_SIZE ? parse_size(text, &v) :
+					     parse_u64(text, &v);
+		if (ret) {
+			snprintf(why, len, "'%s' is not a%s", text,
+				 o->type == TOPT_SIZE ?
+				 " size (examples: 64, 4K, 1M)" :
+				 " whole number");
+			return -EINVAL;
+		}
+		if (v < o->min || v > o->max) {
+			snprintf(why, len, "%s is out of range [%llu, %llu]",
+				 text, (unsigned long long)o->min,
+				 (unsigned long long)o->max);
+			return -ERANGE;
+		}
+		*out = v;
+		return 0;
+	}
+	snprintf(why, len, "option type %d is unknown", (int)o->type);
+	return -EINVAL;
+}
+
+void transport_option_format(const struct transport_option *o, uint64_t v,
+			     char *buf, size_t len)
+{
+	switch (o->type) {
+	case TOPT_BOOL:
+		snprintf(buf, len, "%s", v ? "true" : "false");
+		return;
+	case TOPT_ENUM:
+		snprintf(buf, len, "%s", o->choices[v]);
+		return;
+	case TOPT_UINT:
+	case TOPT_SIZE:
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+		return;
+	}
+	snprintf(buf, len, "?");
+}
+
+int transport_fail(struct transport *t, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	err = err < 0 ? -err : err;
+	n = snprintf(t->err, sizeof(t->err), "%s: ", t->ops->name);
+	if (n < 0 || (size_t)n >= sizeof(t->err))
+		return err ? -err : -EIO;
+	va_start(ap, fmt);
+	n += vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (err && (size_t)n < sizeof(t->err))
+		snprintf(t->err + n, sizeof(t->err) - (size_t)n, ": %s",
+			 strerror(err));
+	return err ? -err : -EIO;
+}
+
+int fd_write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == ECONNRESET ? -EPIPE : -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fd_read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n == 0)
+			return -EPIPE;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == ECONNRESET ? -EPIPE : -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
