@@ -1,0 +1,440 @@
+/*
+ * workload.c - pingpong and throughput, the two traffic patterns every
+ * transport is driven through, and the message format they share.
+ *
+ * A message is t->msg_size bytes: [seq ^ cookie][send time in ns][payload]
+ * and, from 24 bytes up, [seq ^ cookie] again in its last 8 bytes.  The
+ * receiver checks both copies of the sequence number on every message, so
+ * loss, reordering, torn and merged messages, and bytes injected by a stranger
+ * who does not know the per-case cookie all fail loudly.  The payload is a
+ * pattern keyed by the cookie (VERIFY_SEQ) or by the sequence number
+ * (VERIFY_FULL); pingpong compares every echo byte for byte outside the timed
+ * span.
+ *
+ * The timed spans hold nothing but transport calls, clock reads and
+ * histogram adds: no logging, allocation or I/O.  This module does not fork,
+ * pin or wait: runner.c does that.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "util.h"
+#include "workload.h"
+
+#define HDR_SEQ 0
+#define HDR_TS 8
+#define HDR_LEN 16
+/* How often a lossy client re-sends END before giving up on the ACK. */
+#define END_TRIES 50
+
+static inline void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline uint64_t get64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline bool has_trailer(size_t size)
+{
+	return size >= HDR_LEN + 8;
+}
+
+/* Stamp sequence number and send time into a message. */
+static inline void msg_stamp(const struct wl_ctx *c, unsigned char *m,
+			     uint64_t seq, int64_t ts)
+{
+	size_t size = c->t->msg_size;
+
+	put64(m + HDR_SEQ, seq ^ c->cookie);
+	put64(m + HDR_TS, (uint64_t)ts);
+	if (has_trailer(size))
+		put64(m + size - 8, seq ^ c->cookie);
+}
+
+/* The message's sequence number; fails (false) when the two copies differ. */
+static inline bool msg_seq(const struct wl_ctx *c, const unsigned char *m,
+			   uint64_t *seq)
+{
+	size_t size = c->t->msg_size;
+
+	*seq = get64(m + HDR_SEQ) ^ c->cookie;
+	return !has_trailer(size) || get64(m + size - 8) == get64(m + HDR_SEQ);
+}
+
+/* splitmix64: a cheap, well-mixed word per position. */
+static inline uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static uint64_t pattern_key(const struct wl_ctx *c, uint64_t seq)
+{
+	return c->verify == VERIFY_FULL ? c->cookie ^ mix64(seq) : c->cookie;
+}
+
+/* Fill (or, with check, compare) the payload between header and trailer. */
+static bool payload(const struct wl_ctx *c, unsigned char *m, uint64_t key,
+		    bool check)
+{
+	size_t end = c->t->msg_size - (has_trailer(c->t->msg_size) ? 8 : 0);
+
+	for (size_t off = HDR_LEN; off < end; off += 8) {
+		uint64_t w = mix64(key + off);
+		size_t n = end - off < 8 ? end - off : 8;
+
+		if (!check)
+			memcpy(m + off, &w, n);
+		else if (memcmp(m + off, &w, n))
+			return false;
+	}
+	return true;
+}
+
+static int fail(struct wl_ctx *c, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct wl_ctx *c, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->res->err, sizeof(c->res->err), fmt, ap);
+	va_end(ap);
+	c->res->status = err < 0 ? err : -err;
+	return c->res->status;
+}
+
+/* A transport call failed: keep the transport's own reason when it has one. */
+static int fail_io(struct wl_ctx *c, int err, const char *what, uint64_t seq)
+{
+	if (c->t->err[0])
+		return fail(c, err, "%s (%s of message %llu)", c->t->err, what,
+			    (unsigned long long)seq);
+	return fail(c, err, "%s: %s of message %llu failed: %s",
+		    c->t->ops->name, what, (unsigned long long)seq,
+		    err == -EPIPE ? "peer closed the connection" :
+				    strerror(-err));
+}
+
+static void span_begin(struct wl_ctx *c, int64_t t0, struct rusage *ru)
+{
+	c->res->span_start_ns = t0;
+	getrusage(RUSAGE_SELF, ru);
+}
+
+static uint64_t tv_ns(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000000000u + (uint64_t)tv->tv_usec * 1000u;
+}
+
+static void span_end(struct wl_ctx *c, int64_t t1, const struct rusage *ru0)
+{
+	struct rusage ru1;
+
+	c->res->span_end_ns = t1;
+	getrusage(RUSAGE_SELF, &ru1);
+	c->res->utime_ns = tv_ns(&ru1.ru_utime) - tv_ns(&ru0->ru_utime);
+	c->res->stime_ns = tv_ns(&ru1.ru_stime) - tv_ns(&ru0->ru_stime);
+	c->res->vcsw = (uint64_t)(ru1.ru_nvcsw - ru0->ru_nvcsw);
+	c->res->ivcsw = (uint64_t)(ru1.ru_nivcsw - ru0->ru_nivcsw);
+}
+
+/*
+ * Close a stream: the client sends END and waits for the server's ACK, so
+ * neither side closes its end while the other still has data in flight.  On
+ * a lossy transport either datagram may be lost, so END is sent again.
+ */
+static int end_client(struct wl_ctx *c)
+{
+	bool lossy = c->t->ops->flags & TF_LOSSY;
+	unsigned char *m = c->buf;
+	uint64_t seq;
+	int ret;
+
+	for (int tries = 0; tries < END_TRIES; tries++) {
+		msg_stamp(c, m, SEQ_END, 0);
+		ret = c->t->ops->send(c->t, m);
+		if (ret)
+			return fail_io(c, ret, "send", SEQ_END);
+		for (;;) {
+			ret = c->t->ops->recv(c->t, m);
+			if (ret == -ETIMEDOUT && lossy)
+				break;
+			if (ret)
+				return fail_io(c, ret, "receive", SEQ_ACK);
+			if (msg_seq(c, m, &seq) && seq == SEQ_ACK)
+				return 0;
+			if (!lossy)
+				return fail(c, -EPROTO, "expected the end-of-stream acknowledgement, got message %llu",
+					    (unsigned long long)seq);
+			/* a late echo of a lossy pingpong: keep waiting */
+		}
+	}
+	return fail(c, -ETIMEDOUT, "%s: no end-of-stream acknowledgement after %d tries",
+		    c->t->ops->name, END_TRIES);
+}
+
+static int end_server(struct wl_ctx *c)
+{
+	int ret;
+
+	msg_stamp(c, c->buf, SEQ_ACK, 0);
+	ret = c->t->ops->send(c->t, c->buf);
+	return ret ? fail_io(c, ret, "send", SEQ_ACK) : 0;
+}
+
+/*
+ * pingpong client: one message in flight; the round trip from just before
+ * send() to just after the echo arrived goes into the histogram.
+ */
+static int pingpong_client(struct wl_ctx *c)
+{
+	const struct transport_ops *ops = c->t->ops;
+	bool lossy = ops->flags & TF_LOSSY;
+	uint64_t total = c->warmup + c->iterations;
+	unsigned char *out = c->buf, *in = c->buf + c->t->msg_size;
+	struct rusage ru0;
+	int64_t t0 = 0, t1 = 0;
+	int ret;
+
+	payload(c, out, pattern_key(c, 0), false);
+	for (uint64_t i = 0; i < total; i++) {
+		uint64_t seq;
+
+		if (c->verify == VERIFY_FULL)
+			payload(c, out, pattern_key(c, i), false);
+		msg_stamp(c, out, i, 0);
+		if (i == c->warmup)
+			span_begin(c, now_ns(), &ru0);
+		t0 = now_ns();
+		ret = ops->send(c->t, out);
+		if (ret)
+			return fail_io(c, ret, "send", i);
+		c->res->sent += i >= c->warmup;
+		do {
+			ret = ops->recv(c->t, in);
+			if (ret == -ETIMEDOUT && lossy)
+				break;
+			if (ret)
+				return fail_io(c, ret, "receive", i);
+			if (!msg_seq(c, in, &seq))
+				return fail(c, -EBADMSG, "echo of message %llu is torn: its two sequence numbers differ",
+					    (unsigned long long)i);
+			/* On a lossy transport a late echo may arrive. */
+		} while (lossy && seq < i);
+		t1 = now_ns();
+		if (ret == -ETIMEDOUT) {
+			c->res->timeouts++;
+			c->res->lost += i >= c->warmup;
+			continue;
+		}
+		if (i >= c->warmup) {
+			hist_record(c->hist, t1 - t0);
+			c->res->received++;
+		}
+		/* Outside the timed span: the echo must be what was sent. */
+		if (memcmp(in, out, c->t->msg_size))
+			return fail(c, -EBADMSG, "echo of message %llu differs from what was sent",
+				    (unsigned long long)i);
+	}
+	span_end(c, t1, &ru0);
+	return end_client(c);
+}
+
+/* pingpong server: echo every message back unchanged until END. */
+static int pingpong_server(struct wl_ctx *c)
+{
+	const struct transport_ops *ops = c->t->ops;
+	bool lossy = ops->flags & TF_LOSSY;
+	uint64_t total = c->warmup + c->iterations, expect = 0, seq;
+	unsigned char *m = c->buf;
+	bool started = false;
+	struct rusage ru0;
+	int ret;
+
+	for (;;) {
+		ret = ops->recv(c->t, m);
+		if (ret == -ETIMEDOUT && lossy) {
+			c->res->timeouts++;
+			continue;
+		}
+		if (ret)
+			return fail_io(c, ret, "receive", expect);
+		if (!started && expect >= c->warmup) {
+			span_begin(c, now_ns(), &ru0);
+			started = true;
+		}
+		if (!msg_seq(c, m, &seq))
+			return fail(c, -EBADMSG, "message %llu is torn: its two sequence numbers differ",
+				    (unsigned long long)expect);
+		if (seq == SEQ_END)
+			break;
+		if (lossy ? seq >= total : seq != expect)
+			return fail(c, -EBADMSG, "message %llu arrived where %llu was expected",
+				    (unsigned long long)seq,
+				    (unsigned long long)expect);
+		expect = seq + 1;
+		c->res->received += seq >= c->warmup;
+		ret = ops->send(c->t, m);
+		if (ret)
+			return fail_io(c, ret, "send", seq);
+		c->res->sent += seq >= c->warmup;
+	}
+	if (!started)
+		span_begin(c, now_ns(), &ru0);
+	span_end(c, now_ns(), &ru0);
+	return end_server(c);
+}
+
+/* throughput client: send as fast as the transport takes messages. */
+static int throughput_client(struct wl_ctx *c)
+{
+	const struct transport_ops *ops = c->t->ops;
+	uint64_t total = c->warmup + c->iterations;
+	unsigned char *m = c->buf;
+	struct rusage ru0;
+	int ret;
+
+	payload(c, m, pattern_key(c, 0), false);
+	for (uint64_t i = 0; i < total; i++) {
+		if (i == c->warmup)
+			span_begin(c, now_ns(), &ru0);
+		if (c->verify == VERIFY_FULL)
+			payload(c, m, pattern_key(c, i), false);
+		msg_stamp(c, m, i, now_ns());
+		ret = ops->send(c->t, m);
+		if (ret)
+			return fail_io(c, ret, "send", i);
+	}
+	c->res->sent = c->iterations;
+	span_end(c, now_ns(), &ru0);
+	return end_client(c);
+}
+
+/*
+ * Loss accounting for lossy transports, from a bitmap of the sequence
+ * numbers seen.  Returns false for a duplicate.
+ */
+static bool account(struct wl_ctx *c, uint64_t seq, uint64_t *max_seen)
+{
+	unsigned char bit = (unsigned char)(1u << (seq & 7));
+
+	if (c->seen[seq >> 3] & bit) {
+		c->res->duplicated += seq >= c->warmup;
+		return false;
+	}
+	c->seen[seq >> 3] |= bit;
+	if (seq < *max_seen)
+		c->res->reordered += seq >= c->warmup;
+	else
+		*max_seen = seq;
+	return true;
+}
+
+/*
+ * throughput server: count and time the stream where it arrives.  The span
+ * runs from the arrival of the last warm-up message (or the start, without
+ * warm-up) to the arrival of the last measured one; every measured message
+ * adds its one-way latency (arrival minus send stamp, one CLOCK_MONOTONIC).
+ */
+static int throughput_server(struct wl_ctx *c)
+{
+	const struct transport_ops *ops = c->t->ops;
+	bool lossy = ops->flags & TF_LOSSY;
+	uint64_t total = c->warmup + c->iterations, expect = 0, seq;
+	uint64_t max_seen = 0;
+	unsigned char *m = c->buf;
+	int64_t prev = now_ns(), t = prev, last = prev;
+	bool started = false;
+	struct rusage ru0;
+	int ret;
+
+	for (;;) {
+		ret = ops->recv(c->t, m);
+		if (ret == -ETIMEDOUT && lossy) {
+			c->res->timeouts++;
+			continue;
+		}
+		if (ret)
+			return fail_io(c, ret, "receive", expect);
+		t = now_ns();
+		if (!msg_seq(c, m, &seq))
+			return fail(c, -EBADMSG, "message %llu is torn: its two sequence numbers differ",
+				    (unsigned long long)expect);
+		if (seq == SEQ_END)
+			break;
+		if (lossy ? seq >= total : seq != expect)
+			return fail(c, -EBADMSG, "message %llu arrived where %llu was expected",
+				    (unsigned long long)seq,
+				    (unsigned long long)expect);
+		expect = seq + 1;
+		if (lossy && !account(c, seq, &max_seen))
+			continue;
+		if (seq >= c->warmup) {
+			if (!started) {
+				span_begin(c, prev, &ru0);
+				started = true;
+			}
+			hist_record(c->hist, t - (int64_t)get64(m + HDR_TS));
+			c->res->received++;
+			last = t;
+		}
+		prev = t;
+		if (c->verify == VERIFY_FULL &&
+		    !payload(c, m, pattern_key(c, seq), true))
+			return fail(c, -EBADMSG, "payload of message %llu is corrupt",
+				    (unsigned long long)seq);
+	}
+	if (!started)
+		span_begin(c, prev, &ru0);
+	span_end(c, last, &ru0);
+	c->res->lost = c->iterations - c->res->received;
+	return end_server(c);
+}
+
+static const struct workload workload_pingpong = {
+	.name = "pingpong",
+	.summary = "closed loop, one message in flight; the client times each round trip",
+	.latency = "rtt",
+	.timer = SIDE_CLIENT,
+	.msgs_per_sample = 2,
+	.client = pingpong_client,
+	.server = pingpong_server,
+};
+
+static const struct workload workload_throughput = {
+	.name = "throughput",
+	.summary = "one-way stream, counted and timed at the receiver, with one-way latency",
+	.latency = "one-way",
+	.timer = SIDE_SERVER,
+	.msgs_per_sample = 1,
+	.client = throughput_client,
+	.server = throughput_server,
+};
+
+const struct workload *const workload_registry[] = {
+	&workload_pingpong,
+	&workload_throughput,
+	NULL,
+};
+
+const struct workload *workload_find(const char *name)
+{
+	for (unsigned i = 0; workload_registry[i]; i++) {
+		if (strcmp(workload_registry[i]->name, name) == 0)
+			return workload_registry[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,113 @@
+/*
+ * test_cli.c - command-line parsing: commands, short and long flags, flag
+ * order, repeated --option, and the errors that must name the flag.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.h"
+#include "util.h"
+
+#define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
+
+static int parse(char **argv, int argc, struct cli *c, char *err)
+{
+	err[0] = '\0';
+	return cli_parse(argc, argv, c, err, CONFIG_ERR_LEN);
+}
+
+#define PARSE(c, err, ...)                                                   \
+	parse((char *[]){ "ipcbench", __VA_ARGS__, NULL },                   \
+	      ARGC(((char *[]){ "ipcbench", __VA_ARGS__, NULL })), c, err)
+
+static void test_commands(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct cli c;
+	char *none[] = { "ipcbench", NULL };
+
+	CHECK(parse(none, 1, &c, err) == 0 && c.cmd == CMD_HELP, "no command");
+	CHECK(PARSE(&c, err, "--help") == 0 && c.cmd == CMD_HELP, "--help");
+	CHECK(PARSE(&c, err, "-h") == 0 && c.cmd == CMD_HELP, "-h");
+	CHECK(PARSE(&c, err, "--version") == 0 && c.cmd == CMD_VERSION, "--version");
+	CHECK(PARSE(&c, err, "version") == 0 && c.cmd == CMD_VERSION, "version");
+	CHECK(PARSE(&c, err, "list") == 0 && c.cmd == CMD_LIST, "list");
+	CHECK(PARSE(&c, err, "run") == 0 && c.cmd == CMD_RUN && !c.suite,
+	      "run without a suite");
+	CHECK(PARSE(&c, err, "run", "--help") == 0 && c.cmd == CMD_HELP,
+	      "run --help");
+
+	CHECK(PARSE(&c, err, "rnu") == -EINVAL, "unknown command");
+	CHECK_STR_CONTAINS(err, "unknown command 'rnu'");
+	CHECK_STR_CONTAINS(err, "run, list");
+	CHECK(PARSE(&c, err, "-t", "pipe", "run") == -EINVAL,
+	      "a flag before the command");
+	CHECK_STR_CONTAINS(err, "must follow a command");
+	CHECK(PARSE(&c, err, "list", "-t", "pipe") == -EINVAL, "list takes no flags");
+	CHECK_STR_CONTAINS(err, "takes no flags");
+}
+
+static void test_run_flags(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct cli c;
+
+	CHECK(PARSE(&c, err, "run", "bench/quick.yaml", "-t", "pipe,uds", "-w",
+		    "pingpong", "-s", "64,4K", "-p", "cross-cpu", "-n", "20000",
+		    "--warmup", "10", "-o", "out", "--format", "csv", "-q",
+		    "-O", "wait=spin", "--option", "slots=4", "--timeout", "5",
+		    "--verify", "full") == 0, "every flag: %s", err);
+	CHECK(c.cmd == CMD_RUN, "command");
+	CHECK(c.suite && !strcmp(c.suite, "bench/quick.yaml"), "suite");
+	CHECK(c.ov.transports && !strcmp(c.ov.transports, "pipe,uds"), "-t");
+	CHECK(c.ov.workloads && !strcmp(c.ov.workloads, "pingpong"), "-w");
+	CHECK(c.ov.sizes && !strcmp(c.ov.sizes, "64,4K"), "-s");
+	CHECK(c.ov.placements && !strcmp(c.ov.placements, "cross-cpu"), "-p");
+	CHECK(c.ov.iterations && !strcmp(c.ov.iterations, "20000"), "-n");
+	CHECK(c.ov.warmup && !strcmp(c.ov.warmup, "10"), "--warmup");
+	CHECK(c.ov.timeout && !strcmp(c.ov.timeout, "5"), "--timeout");
+	CHECK(c.ov.verify && !strcmp(c.ov.verify, "full"), "--verify");
+	CHECK(c.output && !strcmp(c.output, "out"), "-o");
+	CHECK(c.format == FORMAT_CSV, "--format csv");
+	CHECK(c.quiet, "-q");
+	CHECK_EQ_U64(c.ov.n_options, 2);
+	CHECK(!strcmp(c.ov.options[0], "wait=spin") &&
+	      !strcmp(c.ov.options[1], "slots=4"), "--option order");
+
+	/* The suite may come after the flags; long forms with '='. */
+	CHECK(PARSE(&c, err, "run", "--transport=fifo", "--size=1M",
+		    "suite.yaml") == 0 && c.suite && !strcmp(c.suite, "suite.yaml") &&
+	      !strcmp(c.ov.transports, "fifo") && !strcmp(c.ov.sizes, "1M"),
+	      "flags then suite: %s", err);
+	CHECK(PARSE(&c, err, "run", "-f", "json") == 0 &&
+	      c.format == FORMAT_JSON, "-f json");
+	CHECK(PARSE(&c, err, "run") == 0 && c.format == FORMAT_TABLE,
+	      "table is the default format");
+}
+
+static void test_run_errors(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct cli c;
+
+	CHECK(PARSE(&c, err, "run", "--sise", "64") == -EINVAL, "unknown long flag");
+	CHECK_STR_CONTAINS(err, "unknown flag '--sise'");
+	CHECK(PARSE(&c, err, "run", "-x") == -EINVAL, "unknown short flag");
+	CHECK_STR_CONTAINS(err, "unknown flag '-x'");
+	CHECK(PARSE(&c, err, "run", "-s") == -EINVAL, "missing value");
+	CHECK_STR_CONTAINS(err, "'-s' needs a value");
+	CHECK(PARSE(&c, err, "run", "--format", "xml") == -EINVAL, "bad format");
+	CHECK_STR_CONTAINS(err, "--format: 'xml' is not a format (valid: table, csv, json)");
+	CHECK(PARSE(&c, err, "run", "a.yaml", "b.yaml") == -EINVAL,
+	      "two suites");
+	CHECK_STR_CONTAINS(err, "unexpected argument 'b.yaml'");
+}
+
+int main(void)
+{
+	test_commands();
+	test_run_flags();
+	test_run_errors();
+	return check_summary("test_cli");
+}
