@@ -23,7 +23,8 @@ int parse_u64(const char *s, uint64_t *out);
 
 /*
  * Byte count: digits with an optional binary suffix K, M or G (also KiB,
- * MiB, GiB; case-insensitive; "4K" = 4096).  0 or -EINVAL/-ERANGE.
+ * MiB, GiB, and KB, MB, GB as the same binary units; case-insensitive;
+ * "4K" = "4KB" = 4096).  0 or -EINVAL/-ERANGE.
  */
 int parse_size(const char *s, uint64_t *out);
 
