@@ -23,10 +23,18 @@
  * both open c2s first (client to write, server to read), then s2c.  If the
  * peer dies before opening, open() waits until the supervisor's deadline.
  *
+ * Strangers.  The FIFOs are 0600 in a 0700 directory: other users cannot
+ * open them.  A process of the same user that opens one before the case
+ * starts reads or writes bytes of its own, which the receiver's sequence
+ * and cookie checks catch: the case fails loudly.  Once a side has both its
+ * ends open, the other side has too (each open() waited for its peer), so
+ * it unlinks both names: from then on no one can join.
+ *
  * Persistence and limits.  The pipe's data is gone when the last descriptor
  * closes, but the name stays in the file system until unlink(), like a
- * file: teardown() removes both.  The buffer is 64 KiB by default; option
- * pipe_size asks for another (rounded up to a power of two pages, at most
+ * file: open() removes both once they are open, teardown() if a side never
+ * got that far.  The buffer is 64 KiB by default; option pipe_size asks
+ * for another (rounded up to a power of two pages, at most
  * sysctl fs.pipe-max-size = 1 MiB unprivileged).  A FIFO's buffer exists
  * only while it is open, so the writer of each FIFO sizes it in open(),
  * before the first byte; setup() sizes a probe open to learn what the
@@ -136,8 +144,13 @@ static int fifo_open(struct transport *t)
 	if (ret) {
 		pipe_close_end(&p->rd);
 		pipe_close_end(&p->wr);
+		return ret;
 	}
-	return ret;
+	/* Both ends of both FIFOs are open now: the names have served, and
+	 * without them no one else can join (see "Strangers" above). */
+	for (unsigned i = 0; i < 2; i++)
+		unlink(p->path[i]);	/* the peer's unlink may come first */
+	return 0;
 }
 
 static int fifo_send(struct transport *t, const void *buf)

@@ -45,6 +45,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "transport.h"
 #include "util.h"
@@ -99,6 +100,17 @@ static int pmq_timed_out(struct transport *t, const char *what)
 		       t->io_timeout_ms > 0 ? t->io_timeout_ms :
 					      PMQ_DEFAULT_TIMEOUT_MS);
 	return -ETIMEDOUT;
+}
+
+/* mq_open() says EMFILE for a full descriptor table and for a used-up
+ * RLIMIT_MSGQUEUE alike: tell them apart. */
+static bool pmq_fd_table_full(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == EMFILE;
 }
 
 static int pmq_check(struct transport *t)
@@ -161,7 +173,9 @@ static int pmq_setup(struct transport *t)
 		}
 		e = errno;
 		if (e == EMFILE)
-			hint = " (RLIMIT_MSGQUEUE used up? leaked queues: ipcbench clean)";
+			hint = pmq_fd_table_full() ?
+			       " (no free file descriptor: ulimit -n)" :
+			       " (RLIMIT_MSGQUEUE used up? leaked queues: ipcbench clean)";
 		else if (e == EINVAL)
 			hint = " (beyond fs.mqueue.msg_max or msgsize_max?)";
 		transport_fail(t, 0, "mq_open '%s' failed: %s%s", p->name[i],

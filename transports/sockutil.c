@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sockutil.h"
+#include "util.h"
 
 void sock_close(int *fd)
 {
@@ -65,14 +66,6 @@ int sock_bind_loopback(struct transport *t, int type, int *fd,
 	return ret;
 }
 
-bool sock_is_loopback(const struct sockaddr_storage *sa)
-{
-	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-
-	return sa->ss_family == AF_INET &&
-	       in->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
-}
-
 const char *sock_addr_name(const struct sockaddr *sa, char *buf, size_t len)
 {
 	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
@@ -111,45 +104,105 @@ int sock_connect(struct transport *t, int fd, const struct sockaddr *sa,
 			      sock_addr_name(sa, name, sizeof(name)));
 }
 
+/* Is the process that connected fd (AF_UNIX) our sibling, the client
+ * forked by the same supervisor? */
+static bool sock_peer_is_sibling(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char path[64], buf[512], *end;
+	int ppid = -1;
+	FILE *f;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)cred.pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	/* "pid (comm) state ppid ...": comm may hold spaces and parens. */
+	if (fgets(buf, sizeof(buf), f) && (end = strrchr(buf, ')')))
+		sscanf(end + 1, " %*c %d", &ppid);
+	fclose(f);
+	return ppid == (int)getppid();
+}
+
+/* Is the connection on fd, from peer, the one the server waits for? */
+static bool sock_is_client(int fd, const struct sockaddr_storage *peer,
+			   const struct sockaddr_in *client)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)peer;
+
+	if (peer->ss_family == AF_UNIX)
+		return sock_peer_is_sibling(fd);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);	/* *client is shared */
+	return client && peer->ss_family == AF_INET &&
+	       in->sin_addr.s_addr == client->sin_addr.s_addr &&
+	       in->sin_port == client->sin_port;
+}
+
 /* The server's half of sock_stream_open(). */
-static int sock_accept_once(struct transport *t, int *listen_fd, int *fd,
-			    struct sockaddr_storage *peer)
+static int sock_accept_client(struct transport *t, int *listen_fd, int *fd,
+			      const struct sockaddr_in *client)
 {
 	struct pollfd pfd = { .fd = *listen_fd, .events = POLLIN };
-	socklen_t len = sizeof(*peer);
+	int ms = t->io_timeout_ms > 0 ? t->io_timeout_ms : -1;
+	int64_t end = now_ns() + (int64_t)ms * 1000000;
+	struct sockaddr_storage peer;
+	unsigned strangers = 0;
+	char name[160];
+	socklen_t len;
 	int n;
 
 	/* The parent keeps the listener open until teardown, so a client that
 	 * died before connecting is invisible here: bound the wait. */
-	while ((n = poll(&pfd, 1, t->io_timeout_ms > 0 ? t->io_timeout_ms : -1)) < 0) {
-		if (errno != EINTR)
+	for (;;) {
+		if (ms >= 0 && (n = (int)((end - now_ns()) / 1000000)) <= 0)
+			break;
+		n = poll(&pfd, 1, ms >= 0 ? n : -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return transport_fail(t, errno, "poll for a connection failed");
-	}
-	if (n == 0)
-		return transport_fail(t, ETIMEDOUT, "no connection within %d ms",
-				      t->io_timeout_ms);
-	while ((*fd = accept4(*listen_fd, (struct sockaddr *)peer,
-			      peer ? &len : NULL, SOCK_CLOEXEC)) < 0) {
-		if (errno != EINTR)
+		if (n == 0)
+			break;
+		len = sizeof(peer);
+		*fd = accept4(*listen_fd, (struct sockaddr *)&peer, &len,
+			      SOCK_CLOEXEC);
+		if (*fd < 0 && (errno == EINTR || errno == ECONNABORTED))
+			continue;
+		if (*fd < 0)
 			return transport_fail(t, errno, "accept failed");
+		if (sock_is_client(*fd, &peer, client))
+			return 0;
+		strangers++;		/* not ours: hang up, wait on */
+		sock_close(fd);
 	}
-	return 0;
+	if (strangers)
+		return transport_fail(t, ETIMEDOUT, "no connection from the client within %d ms (refused %u from %s)",
+				      t->io_timeout_ms, strangers,
+				      sock_addr_name((struct sockaddr *)&peer,
+						     name, sizeof(name)));
+	return transport_fail(t, ETIMEDOUT, "no connection within %d ms",
+			      t->io_timeout_ms);
 }
 
 int sock_stream_open(struct transport *t, int *listen_fd, int *fd,
 		     const struct sockaddr *sa, socklen_t len,
-		     uint64_t bufsize, struct sockaddr_storage *peer)
+		     uint64_t bufsize, const struct sockaddr_in *client)
 {
 	int ret;
 
 	if (t->side == SIDE_SERVER) {
-		ret = sock_accept_once(t, listen_fd, fd, peer);
+		sock_close(fd);		/* the client's, if setup() made it */
+		ret = sock_accept_client(t, listen_fd, fd, client);
 		sock_close(listen_fd);	/* one connection per case */
 		if (!ret)
 			ret = sock_bufsize_apply(t, *fd, bufsize);
 	} else {
 		sock_close(listen_fd);	/* the server's, not ours */
-		*fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (*fd < 0)
+			*fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (*fd < 0)
 			return transport_fail(t, errno, "socket failed");
 		ret = sock_bufsize_apply(t, *fd, bufsize);

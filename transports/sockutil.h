@@ -44,9 +44,6 @@ int sock_bufsize_apply(struct transport *t, int fd, uint64_t want);
 int sock_bind_loopback(struct transport *t, int type, int *fd,
 		       struct sockaddr_in *sa);
 
-/* True when sa is an IPv4 address in 127.0.0.1. */
-bool sock_is_loopback(const struct sockaddr_storage *sa);
-
 /* "127.0.0.1:40404" or "'/tmp/ipcbench.x/sock'", for messages. */
 const char *sock_addr_name(const struct sockaddr *sa, char *buf, size_t len);
 
@@ -57,14 +54,19 @@ int sock_connect(struct transport *t, int fd, const struct sockaddr *sa,
 /*
  * open() of one end of a stream connection whose listener *listen_fd was
  * made in setup() and inherited.  The server waits at most
- * t->io_timeout_ms for the client, accepts, and stores the peer's address
- * in *peer (may be NULL); the client makes a socket of sa's family and
- * connects to sa.  Both close the listener and apply bufsize (0: kernel
- * default) to the new socket, the client before connecting (TCP's window
- * scale is fixed at the handshake).  The connected socket lands in *fd.
+ * t->io_timeout_ms for its own client and accepts only that one: over
+ * AF_INET a connection from the address in *client (where the client
+ * published its bound socket's address, in memory only the two share),
+ * over AF_UNIX one from a process whose parent is the server's
+ * (SO_PEERCRED).  A stranger's connection is closed and the wait goes on.
+ * The client connects *fd when it is open (already bound), else a new
+ * socket of sa's family.  Both
+ * close the listener and apply bufsize (0: kernel default) to their
+ * socket, the client before connecting (TCP's window scale is fixed at
+ * the handshake).  The connected socket lands in *fd.
  */
 int sock_stream_open(struct transport *t, int *listen_fd, int *fd,
 		     const struct sockaddr *sa, socklen_t len,
-		     uint64_t bufsize, struct sockaddr_storage *peer);
+		     uint64_t bufsize, const struct sockaddr_in *client);
 
 #endif

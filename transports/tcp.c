@@ -6,9 +6,14 @@
  * kernel picks a free port, read back with getsockname(): no fixed port to
  * collide on, and not reachable from other hosts, as a bind to all
  * interfaces would be) and listens; both children inherit the listener.
- * In open() the client connect()s (a three-way handshake over lo) and the
- * server accept()s, then checks that the peer is 127.0.0.1.  One message,
- * one direction: write() copies user memory into socket buffers, TCP cuts
+ * In open() the client binds its socket to 127.0.0.1, writes the address
+ * it got into a page shared with the server (mapped in setup(), nameless),
+ * and connect()s (a three-way handshake over lo); the server accept()s
+ * only a connection from that address.  Anyone on the host may connect to
+ * a loopback port: a stranger who does is hung up on instead of being
+ * taken for the client (no one else can bind the client's address, and
+ * no one else can write the page).  One message, one direction: write()
+ * copies user memory into socket buffers, TCP cuts
  * them into segments (at most one MSS, about 64 KiB on lo), adds TCP and IP
  * headers and "transmits" them to the loopback device, which feeds them
  * straight back into the receive path (in a softirq, usually on the same
@@ -59,6 +64,7 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "sockutil.h"
 #include "transport.h"
@@ -67,6 +73,8 @@ enum { TCP_OPT_NODELAY, TCP_OPT_SPLIT, TCP_OPT_BUFSIZE };
 
 struct tcp_priv {
 	struct sockaddr_in addr;	/* the listener's, port read back */
+	struct sockaddr_in *client;	/* shared page: the client's address,
+					 * written before it connects */
 	int listen_fd;			/* made in setup(), inherited */
 	int fd;				/* this side's connected socket */
 };
@@ -81,10 +89,18 @@ static int tcp_setup(struct transport *t)
 		return transport_fail(t, ENOMEM, "allocating state failed");
 	p->listen_fd = p->fd = -1;
 	t->priv = p;
+	/* Shared with both children, so the client can tell the server its
+	 * address; no name, so no one else can write it. */
+	p->client = mmap(NULL, sizeof(*p->client), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p->client == MAP_FAILED) {
+		p->client = NULL;
+		return transport_fail(t, errno, "mmap of a shared page failed");
+	}
 	ret = sock_bind_loopback(t, SOCK_STREAM, &p->listen_fd, &p->addr);
 	if (ret)
 		return ret;
-	if (listen(p->listen_fd, 1))
+	if (listen(p->listen_fd, 8))
 		return transport_fail(t, errno, "listen on 127.0.0.1:%u failed",
 				      (unsigned)ntohs(p->addr.sin_port));
 	/* Accepted sockets inherit the listener's buffer sizes. */
@@ -94,29 +110,28 @@ static int tcp_setup(struct transport *t)
 static int tcp_open(struct transport *t)
 {
 	struct tcp_priv *p = t->priv;
-	struct sockaddr_storage peer;
+	struct sockaddr_in me;
 	int one = 1, ret;
-	char name[64];
 
+	/* The client binds first and publishes its address: the server
+	 * accepts a connection from that address only. */
+	if (t->side == SIDE_CLIENT) {
+		ret = sock_bind_loopback(t, SOCK_STREAM, &p->fd, &me);
+		if (ret)
+			return ret;
+		*p->client = me;
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+	}
 	ret = sock_stream_open(t, &p->listen_fd, &p->fd,
 			       (const struct sockaddr *)&p->addr, sizeof(p->addr),
-			       t->opt[TCP_OPT_BUFSIZE], &peer);
+			       t->opt[TCP_OPT_BUFSIZE], p->client);
 	if (ret)
 		return ret;
-	if (t->side == SIDE_SERVER && !sock_is_loopback(&peer)) {
-		ret = transport_fail(t, EACCES, "rejected a connection from %s, not 127.0.0.1",
-				     sock_addr_name((struct sockaddr *)&peer,
-						    name, sizeof(name)));
-		goto out_close;
-	}
 	if (t->opt[TCP_OPT_NODELAY] &&
 	    setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))) {
 		ret = transport_fail(t, errno, "setsockopt TCP_NODELAY failed");
-		goto out_close;
+		sock_close(&p->fd);
 	}
-	return 0;
-out_close:
-	sock_close(&p->fd);
 	return ret;
 }
 
@@ -150,9 +165,13 @@ static void tcp_close(struct transport *t)
 
 static void tcp_teardown(struct transport *t)
 {
-	if (!t->priv)
+	struct tcp_priv *p = t->priv;
+
+	if (!p)
 		return;
 	tcp_close(t);
+	if (p->client)
+		munmap(p->client, sizeof(*p->client));
 	free(t->priv);
 	t->priv = NULL;
 }

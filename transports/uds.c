@@ -6,7 +6,10 @@
  * <dir>/sock (which creates a socket file there) and listens; both children
  * inherit the listener.  In open() the server accept()s and the client
  * connect()s to the path; the kernel pairs two sockets, one per process,
- * and the listener is closed.  One message, one direction: write() copies
+ * and the listener is closed.  The server takes only a connection made by
+ * its sibling, the client forked by the same supervisor (SO_PEERCRED
+ * tells who connected); the file's mode 0600 keeps other users out
+ * anyway.  One message, one direction: write() copies
  * user memory into a socket buffer (an skb) and appends it directly to the
  * peer's receive queue; read() copies it out and frees it: 2 syscalls, 2
  * copies, and no protocol work (no headers, checksums, ACKs or windows, as
