@@ -17,6 +17,8 @@ enum {
 	OPT_WARMUP = 256,
 	OPT_TIMEOUT,
 	OPT_VERIFY,
+	OPT_RATE,
+	OPT_STALL,
 };
 
 static const struct option long_opts[] = {
@@ -26,6 +28,9 @@ static const struct option long_opts[] = {
 	{ "placement", required_argument, NULL, 'p' },
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "repetitions", required_argument, NULL, 'r' },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "stall-ms", required_argument, NULL, OPT_STALL },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "option", required_argument, NULL, 'O' },
@@ -48,16 +53,26 @@ void cli_usage(FILE *f)
 	      "  run [SUITE.yaml] [flags]  run a suite (default: every transport and workload,\n"
 	      "                            64 B, 4 KiB, 64 KiB, same-cpu and cross-cpu)\n"
 	      "  list                      transports, their options, and workloads\n"
+	      "  calibrate                 the floors: clock, syscall, spin, futex, memcpy\n"
+	      "  clean                     remove what killed runs left (/dev/shm, queues, /tmp)\n"
 	      "  help, --help, -h          this text\n"
 	      "  version, --version        the version\n"
 	      "\n"
 	      "run flags (each replaces that setting in every run of the suite):\n"
 	      "  -t, --transport LIST      e.g. pipe,uds,shm (see `ipcbench list`)\n"
 	      "  -w, --workload LIST       pingpong, throughput\n"
-	      "  -s, --size LIST           message sizes: 64, 4K, 64K, 1M (16 B at least)\n"
+	      "  -s, --size LIST           message sizes: 64, 4K, 64K, 1M (16 B at least), or\n"
+	      "                            a range 64..1M*4 = 64, 256, 1K ... 1M\n"
 	      "  -p, --placement LIST      same-cpu, cross-cpu, unpinned\n"
 	      "  -n, --iterations N        measured messages per case\n"
 	      "      --warmup N            messages sent first and discarded\n"
+	      "  -r, --repetitions N       run each case N times in fresh processes,\n"
+	      "                            interleaved; report median, range and 95% CI\n"
+	      "      --rate N              throughput only: send N messages/s on a fixed\n"
+	      "                            schedule (open loop); latency counts from each\n"
+	      "                            message's slot, correcting coordinated omission\n"
+	      "      --stall-ms N          throughput only: the receiver stalls once for N ms\n"
+	      "                            half-way through (shows coordinated omission)\n"
 	      "      --timeout SECONDS     deadline of one case (default 60)\n"
 	      "      --verify seq|full     check sequence numbers of every message (seq), or\n"
 	      "                            also every payload byte (full; inside the timed\n"
@@ -81,6 +96,7 @@ static int set_command(struct cli *c, const char *name, char *err, size_t len)
 	} cmds[] = {
 		{ "run", CMD_RUN }, { "list", CMD_LIST },
 		{ "help", CMD_HELP }, { "version", CMD_VERSION },
+		{ "calibrate", CMD_CALIBRATE }, { "clean", CMD_CLEAN },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
@@ -89,7 +105,7 @@ static int set_command(struct cli *c, const char *name, char *err, size_t len)
 			return 0;
 		}
 	}
-	snprintf(err, len, "unknown command '%s' (commands: run, list, help, version)",
+	snprintf(err, len, "unknown command '%s' (commands: run, list, calibrate, clean, help, version)",
 		 name);
 	return -EINVAL;
 }
@@ -119,7 +135,7 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 	c->cmd = CMD_HELP;
 	optind = 0;		/* glibc: reinitialise, so tests can parse twice */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+t:w:s:p:n:O:o:f:qhV", long_opts,
+	while ((opt = getopt_long(argc, argv, "+t:w:s:p:n:r:O:o:f:qhV", long_opts,
 				  NULL)) != -1) {
 		/* flags before the command: only --help and --version */
 		switch (opt) {
@@ -143,7 +159,7 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 	argv += optind;
 	argc -= optind;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":t:w:s:p:n:O:o:f:qhV", long_opts,
+	while ((opt = getopt_long(argc, argv, ":t:w:s:p:n:r:O:o:f:qhV", long_opts,
 				  NULL)) != -1) {
 		run_flags |= opt != 'h' && opt != 'V' && opt != '?' && opt != ':';
 		switch (opt) {
@@ -153,6 +169,9 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 		case 'p': c->ov.placements = optarg; break;
 		case 'n': c->ov.iterations = optarg; break;
 		case OPT_WARMUP: c->ov.warmup = optarg; break;
+		case 'r': c->ov.repetitions = optarg; break;
+		case OPT_RATE: c->ov.rate = optarg; break;
+		case OPT_STALL: c->ov.stall_ms = optarg; break;
 		case OPT_TIMEOUT: c->ov.timeout = optarg; break;
 		case OPT_VERIFY: c->ov.verify = optarg; break;
 		case 'o': c->output = optarg; break;

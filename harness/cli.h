@@ -21,6 +21,8 @@ enum cli_cmd {
 	CMD_VERSION,
 	CMD_LIST,
 	CMD_RUN,
+	CMD_CALIBRATE,
+	CMD_CLEAN,
 };
 
 struct cli {

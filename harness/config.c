@@ -40,12 +40,13 @@ static const char *const dim_what[DIM_N] = {
 struct raw_run {
 	char **list[DIM_N];		/* transports, workloads, sizes, ... */
 	unsigned list_count[DIM_N];
-	char *iterations, *warmup;
+	char *iterations, *warmup, *rate, *stall_ms;	/* as numbers[] */
 	char *opt[RAW_MAX_OPT_KEYS];	/* by index in schema.opt_keys */
 };
 
 struct raw_suite {
-	char *name, *description, *iterations, *warmup, *timeout_s, *verify;
+	char *name, *description, *verify;
+	char *iterations, *warmup, *rate, *stall_ms, *timeout_s, *repetitions;
 	struct raw_run *runs;
 	unsigned runs_count;
 };
@@ -75,6 +76,8 @@ static const cyaml_schema_field_t run_fixed[] = {
 	RAW_LIST("placements", DIM_PLACEMENTS),
 	RAW_TEXT("iterations", struct raw_run, iterations, CYAML_UNLIMITED),
 	RAW_TEXT("warmup", struct raw_run, warmup, CYAML_UNLIMITED),
+	RAW_TEXT("rate", struct raw_run, rate, CYAML_UNLIMITED),
+	RAW_TEXT("stall_ms", struct raw_run, stall_ms, CYAML_UNLIMITED),
 };
 
 /* The suite's keys; "runs" follows in schema.suite_fields. */
@@ -84,7 +87,11 @@ static const cyaml_schema_field_t suite_fixed[] = {
 		 SUITE_TEXT_LEN - 1),
 	RAW_TEXT("iterations", struct raw_suite, iterations, CYAML_UNLIMITED),
 	RAW_TEXT("warmup", struct raw_suite, warmup, CYAML_UNLIMITED),
+	RAW_TEXT("rate", struct raw_suite, rate, CYAML_UNLIMITED),
+	RAW_TEXT("stall_ms", struct raw_suite, stall_ms, CYAML_UNLIMITED),
 	RAW_TEXT("timeout_s", struct raw_suite, timeout_s, CYAML_UNLIMITED),
+	RAW_TEXT("repetitions", struct raw_suite, repetitions,
+		 CYAML_UNLIMITED),
 	RAW_TEXT("verify", struct raw_suite, verify, CYAML_UNLIMITED),
 };
 
@@ -94,15 +101,24 @@ static const cyaml_strval_t verify_strings[] = {
 	{ "full", VERIFY_FULL },
 };
 
-/* The numbers of a suite (a run takes the first two): key, flag, range. */
+/*
+ * The numbers of a suite, in the order of struct raw_suite's and of the
+ * overrides' fields: key, flag, range.  A run takes the first RUN_NUMBERS
+ * (the suite's values are their defaults).
+ */
 static const struct number {
 	const char *key, *flag;
 	uint64_t min, max;
 } numbers[] = {
 	{ "iterations", "--iterations", 1, SUITE_MAX_ITERATIONS },
 	{ "warmup", "--warmup", 0, SUITE_MAX_ITERATIONS },
+	{ "rate", "--rate", 0, SUITE_MAX_RATE },
+	{ "stall_ms", "--stall-ms", 0, SUITE_MAX_STALL_MS },
 	{ "timeout_s", "--timeout", 1, SUITE_MAX_TIMEOUT_S },
+	{ "repetitions", "--repetitions", 1, SUITE_MAX_REPETITIONS },
 };
+#define RUN_NUMBERS 4
+#define NUMBERS ARRAY_SIZE(numbers)
 
 /* The schema of one load, made from the registry by schema_build(). */
 struct schema {
@@ -132,6 +148,7 @@ int fail(char *err, size_t len, int ret, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
+	one_line(err);		/* it may quote a value with a newline */
 	return ret;
 }
 
@@ -160,6 +177,7 @@ int where_fail(const struct where *w, int item, char *err, size_t len,
 		vsnprintf(err + n, len - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
+	one_line(err);		/* it may quote a value with a newline */
 	return -EINVAL;
 }
 
@@ -260,6 +278,89 @@ static int set_verify(const char *text, enum verify_mode *out,
 			  text);
 }
 
+/*
+ * One item of a size list: a size ("4K") or a range "FROM..TO" or
+ * "FROM..TO*F": FROM, FROM*F, FROM*F*F, ... up to TO (F defaults to 2).
+ * Appends to v[*n]; item is its index for messages.
+ */
+static int expand_size(const char *text, uint64_t *v, unsigned *n, int item,
+		       const struct where *w, char *err, size_t len)
+{
+	const char *dots = strstr(text, ".."), *star;
+	char from[32], to[32];
+	uint64_t a, b, f = 2;
+	int ret;
+
+	if (!dots) {
+		if (*n == SUITE_MAX_LIST)
+			goto too_many;
+		return set_number(text, true, SUITE_MIN_SIZE, SUITE_MAX_SIZE,
+				  &v[(*n)++], w, item, err, len);
+	}
+	star = strchr(dots, '*');
+	if ((size_t)(dots - text) >= sizeof(from) ||
+	    (size_t)((star ? star : dots + strlen(dots)) - dots - 2) >= sizeof(to))
+		return where_fail(w, item, err, len, "'%s' is not a size range (example: 64..1M*4)",
+				  text);
+	snprintf(from, sizeof(from), "%.*s", (int)(dots - text), text);
+	snprintf(to, sizeof(to), "%.*s",
+		 (int)((star ? star : dots + strlen(dots)) - dots - 2), dots + 2);
+	ret = set_number(from, true, SUITE_MIN_SIZE, SUITE_MAX_SIZE, &a, w,
+			 item, err, len);
+	if (!ret)
+		ret = set_number(to, true, SUITE_MIN_SIZE, SUITE_MAX_SIZE, &b,
+				 w, item, err, len);
+	if (!ret && star && (parse_u64(star + 1, &f) || f < 2 || f > 1024))
+		return where_fail(w, item, err, len, "'%s': the step after '*' must be a whole number from 2 to 1024",
+				  text);
+	if (!ret && a > b)
+		return where_fail(w, item, err, len, "'%s': the range ends below its start",
+				  text);
+	for (uint64_t x = a; !ret && x <= b; x *= f) {
+		if (*n == SUITE_MAX_LIST)
+			goto too_many;
+		v[(*n)++] = x;
+		if (x > b / f)
+			break;
+	}
+	return ret;
+too_many:
+	return where_fail(w, item, err, len, "more than %d sizes", SUITE_MAX_LIST);
+}
+
+/* The sizes of r from items (sizes and ranges); all or nothing. */
+static int set_sizes(struct run *r, char *const *items, unsigned n,
+		     const struct where *w, char *err, size_t len)
+{
+	uint64_t v[SUITE_MAX_LIST];
+	unsigned count = 0;
+	char a[32];
+	int ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned first = count;
+
+		ret = expand_size(items[i], v, &count, (int)i, w, err, len);
+		if (ret)
+			return ret;
+		for (unsigned k = first; k < count; k++) {
+			for (unsigned j = 0; j < k; j++) {
+				if (v[j] != v[k])
+					continue;
+				format_size_short(v[k], a, sizeof(a));
+				if (!strstr(items[i], ".."))
+					return where_fail(w, (int)i, err, len, "'%s' is listed twice",
+							  items[i]);
+				return where_fail(w, (int)i, err, len, "'%s' repeats size %s, listed before",
+						  items[i], a);
+			}
+		}
+	}
+	memcpy(r->sizes, v, count * sizeof(v[0]));
+	r->n_sizes = count;
+	return 0;
+}
+
 /* Set dimension d of r to the n names or sizes in items; all or nothing. */
 static int set_list(struct run *r, enum dim d, char *const *items, unsigned n,
 		    const struct where *w, char *err, size_t len)
@@ -268,25 +369,19 @@ static int set_list(struct run *r, enum dim d, char *const *items, unsigned n,
 	uint64_t v[SUITE_MAX_LIST];
 	char valid[512];
 	unsigned i, j;
-	int ret;
 
 	if (!n)
 		return where_fail(w, -1, err, len, "the list is empty");
 	if (n > SUITE_MAX_LIST)
 		return where_fail(w, SUITE_MAX_LIST, err, len,
 				  "more than %d items", SUITE_MAX_LIST);
+	if (d == DIM_SIZES)
+		return set_sizes(r, items, n, w, err, len);
 	for (i = 0; i < n; i++) {
-		/* v[i] identifies the item: a registry entry, size or enum. */
-		if (d == DIM_SIZES) {
-			ret = set_number(items[i], true, SUITE_MIN_SIZE,
-					 SUITE_MAX_SIZE, &v[i], w, (int)i, err, len);
-			if (ret)
-				return ret;
-		}
+		/* v[i] identifies the item: a registry entry or enum. */
 		v[i] = d == DIM_TRANSPORTS ? (uintptr_t)transport_find(items[i]) :
 		       d == DIM_WORKLOADS ? (uintptr_t)workload_find(items[i]) :
-		       d == DIM_PLACEMENTS ? (uint64_t)(placement_parse(items[i]) + 1) :
-		       v[i];
+		       (uint64_t)(placement_parse(items[i]) + 1);
 		if (!v[i]) {
 			join(valid, sizeof(valid), names, dim_names(d, names));
 			return where_fail(w, (int)i, err, len, "'%s' is not a %s (valid: %s)",
@@ -304,13 +399,11 @@ static int set_list(struct run *r, enum dim d, char *const *items, unsigned n,
 			r->transports[i] = (const void *)(uintptr_t)v[i];
 		else if (d == DIM_WORKLOADS)
 			r->workloads[i] = (const void *)(uintptr_t)v[i];
-		else if (d == DIM_SIZES)
-			r->sizes[i] = v[i];
 		else
 			r->placements[i] = (enum placement)(v[i] - 1);
 	}
 	*(d == DIM_TRANSPORTS ? &r->n_transports : d == DIM_WORKLOADS ?
-	  &r->n_workloads : d == DIM_SIZES ? &r->n_sizes : &r->n_placements) = n;
+	  &r->n_workloads : &r->n_placements) = n;
 	return 0;
 }
 
@@ -452,6 +545,35 @@ static int cyaml_fail(const char *path, const struct yamlpos *pos,
 		    yamlpos_line(pos, w.ypath), msg);
 }
 
+/*
+ * rate and stall_ms pace and stall a stream: every workload of r must take
+ * them.  base: the run's path in the file, or NULL after flags (the message
+ * then names the flag, or the key and line of the run that set it).
+ */
+static int check_paced(const struct run *r, struct where *w, const char *base,
+		       char *err, size_t len)
+{
+	static const char *const keys[] = { "rate", "stall_ms" };
+	const uint64_t set[] = { r->rate, r->stall_ms };
+
+	for (unsigned k = 0; k < ARRAY_SIZE(keys); k++) {
+		if (!set[k])
+			continue;
+		for (unsigned i = 0; i < r->n_workloads; i++) {
+			if (r->workloads[i]->paced)
+				continue;
+			if (base)
+				where_key(w, base, keys[k]);
+			else
+				w->name = k ? "--stall-ms" : "--rate";
+			return where_fail(w, -1, err, len, "workload '%s' is a closed loop and cannot be paced or stalled: list only paced workloads (throughput) in this run%s",
+					  r->workloads[i]->name,
+					  base ? "" : ", e.g. --workload throughput");
+		}
+	}
+	return 0;
+}
+
 static int load_run(struct suite *s, const struct schema *sc,
 		    const struct raw_run *rr, const struct yamlpos *pos,
 		    char *err, size_t len)
@@ -468,6 +590,8 @@ static int load_run(struct suite *s, const struct schema *sc,
 	r->line = yamlpos_line(pos, base);
 	r->iterations = s->iterations;
 	r->warmup = s->warmup;
+	r->rate = s->rate;
+	r->stall_ms = s->stall_ms;
 	for (unsigned d = 0; !ret && d < DIM_N; d++) {
 		where_key(&w, base, run_fixed[d].key);
 		if (rr->list_count[d] || yamlpos_find(pos, w.ypath))
@@ -483,9 +607,13 @@ static int load_run(struct suite *s, const struct schema *sc,
 		}
 	}
 	if (!ret)
-		ret = set_numbers((const char *[]){ rr->iterations, rr->warmup },
-				  (uint64_t *[]){ &r->iterations, &r->warmup }, 2,
-				  &w, base, err, len);
+		ret = set_numbers((const char *[]){ rr->iterations, rr->warmup,
+						    rr->rate, rr->stall_ms },
+				  (uint64_t *[]){ &r->iterations, &r->warmup,
+						  &r->rate, &r->stall_ms },
+				  RUN_NUMBERS, &w, base, err, len);
+	if (!ret)
+		ret = check_paced(r, &w, base, err, len);
 	for (unsigned k = 0; !ret && k < sc->n_opt_keys; k++) {
 		struct run_option *o = &r->options[r->n_options];
 
@@ -518,10 +646,14 @@ static int load_suite(struct suite *s, const struct schema *sc,
 	s->iterations = SUITE_DEFAULT_ITERATIONS;
 	s->warmup = SUITE_DEFAULT_WARMUP;
 	s->timeout_s = SUITE_DEFAULT_TIMEOUT_S;
+	s->repetitions = 1;
 	ret = set_numbers((const char *[]){ raw->iterations, raw->warmup,
-					    raw->timeout_s },
-			  (uint64_t *[]){ &s->iterations, &s->warmup,
-					  &s->timeout_s }, 3, &w, "", err, len);
+					    raw->rate, raw->stall_ms,
+					    raw->timeout_s, raw->repetitions },
+			  (uint64_t *[]){ &s->iterations, &s->warmup, &s->rate,
+					  &s->stall_ms, &s->timeout_s,
+					  &s->repetitions },
+			  NUMBERS, &w, "", err, len);
 	where_key(&w, "", "verify");
 	if (!ret && raw->verify)
 		ret = set_verify(raw->verify, &s->verify, &w, err, len);
@@ -590,6 +722,8 @@ static void run_defaults(struct run *r, const struct suite *s)
 		set_default(r, d, 3);
 	r->iterations = s->iterations;
 	r->warmup = s->warmup;
+	r->rate = s->rate;
+	r->stall_ms = s->stall_ms;
 }
 
 void config_defaults(struct suite *s)
@@ -601,6 +735,7 @@ void config_defaults(struct suite *s)
 	s->iterations = SUITE_DEFAULT_ITERATIONS;
 	s->warmup = SUITE_DEFAULT_WARMUP;
 	s->timeout_s = SUITE_DEFAULT_TIMEOUT_S;
+	s->repetitions = 1;
 	s->verify = VERIFY_SEQ;
 	run_defaults(&s->runs[0], s);
 	s->n_runs = 1;
@@ -655,9 +790,12 @@ static int override(struct suite *s, const struct overrides *o, char *err,
 	if (!s->n_runs)
 		run_defaults(&s->runs[s->n_runs++], s);
 	ret = set_numbers((const char *[]){ o->iterations, o->warmup,
-					    o->timeout },
-			  (uint64_t *[]){ &s->iterations, &s->warmup,
-					  &s->timeout_s }, 3, &w, NULL, err, len);
+					    o->rate, o->stall_ms, o->timeout,
+					    o->repetitions },
+			  (uint64_t *[]){ &s->iterations, &s->warmup, &s->rate,
+					  &s->stall_ms, &s->timeout_s,
+					  &s->repetitions },
+			  NUMBERS, &w, NULL, err, len);
 	w.name = "--verify";
 	if (!ret && o->verify)
 		ret = set_verify(o->verify, &s->verify, &w, err, len);
@@ -665,6 +803,9 @@ static int override(struct suite *s, const struct overrides *o, char *err,
 		s->runs[i].iterations = o->iterations ? s->iterations :
 					s->runs[i].iterations;
 		s->runs[i].warmup = o->warmup ? s->warmup : s->runs[i].warmup;
+		s->runs[i].rate = o->rate ? s->rate : s->runs[i].rate;
+		s->runs[i].stall_ms = o->stall_ms ? s->stall_ms :
+				      s->runs[i].stall_ms;
 	}
 	for (unsigned d = 0; !ret && d < DIM_N; d++) {
 		if (!lists[d])
@@ -682,7 +823,12 @@ static int override(struct suite *s, const struct overrides *o, char *err,
 	}
 	for (unsigned k = 0; !ret && k < o->n_options; k++)
 		ret = override_option(s, o->options[k], err, len);
-	/* Settings must still apply: --transport may have changed the list. */
+	/* Settings must still apply: --transport may have changed the list,
+	 * --workload the workloads a rate applies to. */
+	for (unsigned i = 0; !ret && i < s->n_runs; i++) {
+		w = (struct where){ .file = s->runs[i].line ? s->path : NULL };
+		ret = check_paced(&s->runs[i], &w, NULL, err, len);
+	}
 	for (unsigned i = 0; !ret && i < s->n_runs; i++) {
 		for (unsigned k = 0; !ret && k < s->runs[i].n_options; k++) {
 			const struct run_option *opt = &s->runs[i].options[k];

@@ -35,6 +35,9 @@ struct workload;
 #define SUITE_MAX_SIZE (64u * 1024 * 1024)
 #define SUITE_MAX_ITERATIONS 100000000u
 #define SUITE_MAX_TIMEOUT_S 3600u
+#define SUITE_MAX_RATE 100000000u		/* messages per second */
+#define SUITE_MAX_STALL_MS 60000u
+#define SUITE_MAX_REPETITIONS 1000u
 
 /* How much of each message the receiver checks. */
 enum verify_mode {
@@ -68,6 +71,8 @@ struct run {
 	unsigned n_placements;
 	uint64_t iterations;	/* resolved: run, else suite, else default */
 	uint64_t warmup;
+	uint64_t rate;		/* paced workloads: messages/s, 0 = unpaced */
+	uint64_t stall_ms;	/* paced workloads: one receiver stall, 0 none */
 	struct run_option options[SUITE_MAX_OPTIONS];
 	unsigned n_options;
 };
@@ -78,7 +83,10 @@ struct suite {
 	char description[SUITE_TEXT_LEN];
 	uint64_t iterations;	/* default for runs that do not set it */
 	uint64_t warmup;
+	uint64_t rate;		/* defaults for runs that do not set them */
+	uint64_t stall_ms;
 	uint64_t timeout_s;	/* deadline of one case */
+	uint64_t repetitions;	/* each case runs this often, interleaved */
 	enum verify_mode verify;
 	struct run runs[SUITE_MAX_RUNS];
 	unsigned n_runs;
@@ -113,7 +121,10 @@ struct overrides {
 	const char *placements;	/* --placement */
 	const char *iterations;	/* --iterations */
 	const char *warmup;	/* --warmup */
+	const char *rate;	/* --rate */
+	const char *stall_ms;	/* --stall-ms */
 	const char *timeout;	/* --timeout (seconds) */
+	const char *repetitions;	/* --repetitions */
 	const char *verify;	/* --verify seq|full */
 	const char *options[SUITE_MAX_OPTIONS];	/* --option KEY=VALUE */
 	unsigned n_options;

@@ -1,5 +1,5 @@
 /*
- * main.c - the ipcbench command: list, run, help, version.
+ * main.c - the ipcbench command: list, run, calibrate, clean, help, version.
  *
  * `run` validates everything a user wrote before it creates anything, then
  * runs the plan case by case, saving each case as it finishes, and prints the
@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calibrate.h"
+#include "clean.h"
 #include "cli.h"
 #include "config.h"
 #include "report.h"
@@ -74,11 +76,12 @@ static void default_output(char *buf, size_t len, const struct env *e,
 /* Point results/latest at the run's directory (a relative symlink). */
 static void update_latest(const char *dir)
 {
-	char link[PATH_MAX], tmp[PATH_MAX + 8];
+	char link[PATH_MAX], tmp[PATH_MAX + 24];
 	const char *base = strrchr(dir, '/');
 
 	snprintf(link, sizeof(link), "%s/latest", results_root());
-	snprintf(tmp, sizeof(tmp), "%s.new", link);
+	/* Per process: two runs ending at once must not share it. */
+	snprintf(tmp, sizeof(tmp), "%s.new.%d", link, (int)getpid());
 	unlink(tmp);
 	if (symlink(base ? base + 1 : dir, tmp) || rename(tmp, link)) {
 		fprintf(stderr, "ipcbench: cannot update %s: %s\n", link,
@@ -105,12 +108,21 @@ static int cmd_run(const struct cli *cli)
 	if (!ret)
 		ret = config_override(&suite, &cli->ov, err, sizeof(err));
 	if (ret) {
+		one_line(err);
 		fprintf(stderr, "ipcbench: %s\n", err);
 		return EXIT_USAGE;
 	}
 	if (plan_build(&suite, &cases, &n) || runner_pick_cpus(&cpus)) {
 		fprintf(stderr, "ipcbench: cannot plan the run: %s\n",
 			strerror(errno ? errno : ENOMEM));
+		free(cases);
+		return EXIT_USAGE;
+	}
+	/* Signals first: a Ctrl-C from here on is handled, not fatal. */
+	ret = runner_init();
+	if (ret) {
+		fprintf(stderr, "ipcbench: cannot set up signal handling: %s\n",
+			strerror(-ret));
 		free(cases);
 		return EXIT_USAGE;
 	}
@@ -128,31 +140,38 @@ static int cmd_run(const struct cli *cli)
 				  sizeof(err));
 	}
 	if (ret) {
+		one_line(err);
 		fprintf(stderr, "ipcbench: %s\n", err);
+		runner_fini();
 		free(cases);
 		return EXIT_USAGE;
 	}
 	if (!cli->quiet) {
-		fprintf(stderr, "ipcbench %s: %u cases from %s, results in %s\n",
+		fprintf(stderr, "ipcbench %s: %u cases x %llu repetitions from %s, results in %s\n",
 			IPCBENCH_VERSION, n,
+			(unsigned long long)suite.repetitions,
 			suite.path[0] ? suite.path : "built-in defaults", dir);
 		if (env.warnings[0])
 			fprintf(stderr, "warning: %s\n", env.warnings);
 	}
-	if (runner_init())
-		fprintf(stderr, "ipcbench: cannot block signals: %s\n",
-			strerror(errno));
-	for (unsigned i = 0; i < n && !(stop = runner_stop_signal()); i++) {
-		struct case_result r;
+	/* Repetitions go round robin over the cases, so that drift over the
+	 * run (a warming machine, a noisy neighbour) hits every case alike. */
+	for (unsigned rep = 1; rep <= suite.repetitions && !stop; rep++) {
+		for (unsigned i = 0; i < n && !(stop = runner_stop_signal());
+		     i++) {
+			struct case_result r;
 
-		runner_run_case(&cases[i], &cpus, suite.timeout_s, &r);
-		failed += r.status == CASE_FAILED;
-		if (report_case(rp, &cases[i], &r))
-			fprintf(stderr, "ipcbench: cannot save case %s in %s: %s\n",
-				cases[i].id, dir, strerror(errno));
-		if (!cli->quiet)
-			report_progress(stderr, &cases[i], &r, n);
-		hist_free(r.hist);
+			runner_run_case(&cases[i], &cpus, suite.timeout_s, &r);
+			failed += r.status == CASE_FAILED;
+			ret = report_case(rp, &cases[i], rep, &r);
+			if (ret)
+				fprintf(stderr, "ipcbench: cannot save case %s in %s: %s\n",
+					cases[i].id, dir, strerror(-ret));
+			if (!cli->quiet)
+				report_progress(stderr, rp, &cases[i], n);
+			hist_free(r.hist);
+			hist_free(r.hist_raw);
+		}
 	}
 	if (!stop)
 		stop = runner_stop_signal();
@@ -174,12 +193,44 @@ static int cmd_run(const struct cli *cli)
 	return failed ? EXIT_FAILED_CASE : 0;
 }
 
+/* Measure and print the floors on the CPUs `run` would use. */
+static int cmd_calibrate(void)
+{
+	struct cpu_pair cpus;
+	struct calib cal;
+	int ret;
+
+	ret = runner_pick_cpus(&cpus);
+	if (ret) {
+		fprintf(stderr, "ipcbench: calibrate: cannot read the CPUs this process may use: %s\n",
+			strerror(-ret));
+		return EXIT_FAILED_CASE;
+	}
+	ret = calib_run(&cpus, CALIB_DEFAULT_BUDGET_MS, &cal);
+	calib_print(stdout, &cal);
+	if (ret) {
+		fprintf(stderr, "ipcbench: calibrate: a measurement failed: %s\n",
+			strerror(-ret));
+		return EXIT_FAILED_CASE;
+	}
+	return 0;
+}
+
+/* Remove what killed runs left behind; 1 when something could not be. */
+static int cmd_clean(void)
+{
+	struct clean_stats st;
+
+	return clean_leftovers(stdout, stderr, &st) ? EXIT_FAILED_CASE : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char err[CONFIG_ERR_LEN];
 	struct cli cli;
 
 	if (cli_parse(argc, argv, &cli, err, sizeof(err))) {
+		one_line(err);
 		fprintf(stderr, "ipcbench: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -195,6 +246,10 @@ int main(int argc, char **argv)
 		return 0;
 	case CMD_RUN:
 		return cmd_run(&cli);
+	case CMD_CALIBRATE:
+		return cmd_calibrate();
+	case CMD_CLEAN:
+		return cmd_clean();
 	}
 	return EXIT_USAGE;
 }

@@ -89,6 +89,8 @@ int plan_build(const struct suite *s, struct case_spec **out, unsigned *n)
 			c->placement = run->placements[pi];
 			c->iterations = run->iterations;
 			c->warmup = run->warmup;
+			c->rate = run->rate;
+			c->stall_ms = run->stall_ms;
 			c->verify = s->verify;
 			if (config_resolve_options(run, c->ops, c->opt, err,
 						   sizeof(err))) {

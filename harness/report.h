@@ -2,10 +2,11 @@
  * report.h - results as files and as a table: summary.csv, results.json,
  * hgrm/<case>.hgrm, and the terminal table.
  *
- * Files are written as each case finishes: a row is appended to summary.csv
- * and flushed, the case's .hgrm is written, and results.json is rewritten
- * whole through a temporary file and rename(), so an interrupted run leaves
- * valid files holding every finished case.
+ * Files are written as each repetition of a case finishes: summary.csv and
+ * results.json are rewritten whole through a temporary file and rename(),
+ * repetitions.csv (with several repetitions) is appended and flushed, the
+ * case's merged .hgrm is rewritten, so an interrupted run leaves valid
+ * files holding every finished repetition.
  *
  * Conventions: functions return 0 or -errno; report_open() writes a one-line
  * reason into err.
@@ -55,15 +56,17 @@ int report_open(const char *dir, bool fresh, const struct suite *s,
 		size_t len);
 
 /*
- * Record one finished case: append its CSV row, write its .hgrm, rewrite
+ * Record repetition rep (1-based) of case c: update the case's aggregate,
+ * append to repetitions.csv, rewrite its merged .hgrm, summary.csv and
  * results.json.  0 or -errno (the case stays in memory for the table).
  */
-int report_case(struct report *rp, const struct case_spec *c,
+int report_case(struct report *rp, const struct case_spec *c, unsigned rep,
 		const struct case_result *r);
 
-/* One progress line for a finished case: "[ 3/84] pipe pingpong ...". */
-void report_progress(FILE *f, const struct case_spec *c,
-		     const struct case_result *r, unsigned total);
+/* One progress line for the repetition of c just recorded:
+ * "[rep 2/5] [ 3/84] pipe pingpong ...". */
+void report_progress(FILE *f, const struct report *rp,
+		     const struct case_spec *c, unsigned total);
 
 enum report_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 

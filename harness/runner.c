@@ -34,15 +34,18 @@
 #define HIST_LOWEST 1
 #define HIST_HIGHEST 10000000000LL	/* 10 s in ns */
 #define HIST_SIGFIGS 3
+#define LINGER_NS 100000000LL		/* 100 ms: see linger() */
 
 static int sigfd = -1;
 static int stop_sig;
 
-/* The two results and two histograms live in one MAP_SHARED block. */
+/* The two results and three histograms live in one MAP_SHARED block. */
 struct shared {
 	struct side_result side[2];
 	struct hist *hist[2];
+	struct hist *hist_raw;		/* paced receiver: from actual send */
 };
+#define SHARED_HISTS 3
 
 static size_t align64(size_t n)
 {
@@ -177,6 +180,9 @@ static void __attribute__((noreturn)) child_main(struct child_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != a->parent)
 		_exit(1);
+	/* ps and /proc/PID/comm tell the two sides apart (15 chars max). */
+	prctl(PR_SET_NAME, a->side == SIDE_CLIENT ? "ipcbench:client" :
+						    "ipcbench:server");
 	sigemptyset(&none);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -212,7 +218,10 @@ static void __attribute__((noreturn)) child_main(struct child_args *a)
 	ctx.warmup = a->c->warmup;
 	ctx.verify = a->c->verify;
 	ctx.cookie = a->cookie;
+	ctx.rate = a->c->rate;
+	ctx.stall_ms = a->c->stall_ms;
 	ctx.hist = a->sh->hist[a->side];
+	ctx.hist_raw = a->sh->hist_raw;
 	ctx.res = res;
 	ctx.peer = &a->sh->side[!a->side];
 	if (posix_memalign((void **)&ctx.buf, 64, 2 * t->msg_size) ||
@@ -270,6 +279,29 @@ static bool kid_failed(const struct kid *k)
 {
 	return k->reaped &&
 	       !(WIFEXITED(k->status) && WEXITSTATUS(k->status) == 0);
+}
+
+/*
+ * One child failed: give the other up to LINGER_NS to exit by itself
+ * before kill_kids().  A peer killed from outside closes its descriptors
+ * (its sibling sees a broken pipe and exits) a moment before it becomes a
+ * zombie; killing it in that moment would hide the real cause behind our
+ * own SIGKILL.  A sibling that waits on a semaphore or queue stays: killed.
+ */
+static void linger(struct kid kids[2])
+{
+	int64_t end = now_ns() + LINGER_NS;
+
+	for (;;) {
+		struct pollfd p = { .fd = sigfd, .events = POLLIN };
+		int64_t left = end - now_ns();
+
+		drain_signals();
+		reap(kids, false);
+		if ((kids[0].reaped && kids[1].reaped) || left <= 0)
+			return;
+		poll(&p, 1, (int)(left / 1000000 + 1));
+	}
 }
 
 /* Why a child failed, in one line. */
@@ -361,9 +393,16 @@ static void run_children(const struct case_spec *c, struct transport *t,
 	int64_t deadline = now_ns() + (int64_t)timeout_s * 1000000000;
 	int ready[2], go[2], ret;
 
-	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC)) {
+	if (pipe2(ready, O_CLOEXEC)) {
 		set_reason(r, CASE_FAILED, "pipe for the start barrier failed: %s",
 			   strerror(errno));
+		return;
+	}
+	if (pipe2(go, O_CLOEXEC)) {
+		set_reason(r, CASE_FAILED, "pipe for the start barrier failed: %s",
+			   strerror(errno));
+		close(ready[0]);
+		close(ready[1]);
 		return;
 	}
 	for (int s = 0; s < 2; s++)
@@ -393,15 +432,24 @@ static void run_children(const struct case_spec *c, struct transport *t,
 		r->interrupted = true;
 		set_reason(r, CASE_FAILED, "interrupted by signal %d (%s)",
 			   stop_sig, strsignal(stop_sig));
+	} else if (ret == -ECHILD) {
+		linger(kids);
 	}
 	kill_kids(kids);
 	if (ret == -ETIMEDOUT || ret == -EINTR)
 		goto out_close;
 	/* The root cause first: a child that died of a signal we did not send
-	 * (its peer then only sees a broken pipe), then one that failed. */
+	 * (its peer then only sees a broken pipe), then one that failed for
+	 * a reason of its own (a bad message, say: its peer then sees only
+	 * the pipe it closed), then one that saw its peer go. */
 	for (int s = 0; s < 2; s++) {
 		if (kid_failed(&kids[s]) && !kids[s].killed &&
 		    WIFSIGNALED(kids[s].status))
+			describe_failure(&kids[s], &sh->side[s], (enum side)s, r);
+	}
+	for (int s = 0; s < 2; s++) {
+		if (kid_failed(&kids[s]) && !kids[s].killed &&
+		    sh->side[s].status != -EPIPE)
 			describe_failure(&kids[s], &sh->side[s], (enum side)s, r);
 	}
 	for (int s = 0; s < 2; s++) {
@@ -426,6 +474,9 @@ static void summarise(const struct case_spec *c, struct shared *sh,
 	memcpy(r->side, sh->side, sizeof(r->side));
 	if (hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist) == 0)
 		hist_merge(r->hist, sh->hist[ts]);
+	if (c->rate &&
+	    hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist_raw) == 0)
+		hist_merge(r->hist_raw, sh->hist_raw);
 	if (r->status != CASE_OK)
 		return;
 	if (!lossy && tr->received != c->iterations) {
@@ -468,7 +519,7 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 			       .placement = c->placement };
 	size_t hsize = align64(hist_mem_size(HIST_LOWEST, HIST_HIGHEST,
 					     HIST_SIGFIGS));
-	size_t shsize = align64(sizeof(struct shared)) + 2 * hsize;
+	size_t shsize = align64(sizeof(struct shared)) + SHARED_HISTS * hsize;
 	char tag[64], dir[PATH_MAX] = "";
 	struct shared *sh;
 	int ret;
@@ -517,12 +568,13 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 			   shsize, strerror(errno));
 		goto out_rmdir;
 	}
-	for (int s = 0; s < 2; s++) {
+	for (int s = 0; s < SHARED_HISTS; s++) {
 		char *mem = (char *)sh + align64(sizeof(*sh)) + (size_t)s * hsize;
 
 		hist_init_in(mem, hsize, HIST_LOWEST, HIST_HIGHEST,
-			     HIST_SIGFIGS, &sh->hist[s]);
-		sh->side[s].cpu = -1;
+			     HIST_SIGFIGS, s < 2 ? &sh->hist[s] : &sh->hist_raw);
+		if (s < 2)
+			sh->side[s].cpu = -1;
 	}
 
 	ret = c->ops->setup(&t);

@@ -26,6 +26,8 @@ struct case_spec {
 	enum placement placement;
 	uint64_t iterations;
 	uint64_t warmup;
+	uint64_t rate;			/* paced workloads: messages/s, 0 none */
+	uint64_t stall_ms;		/* paced workloads: one receiver stall */
 	enum verify_mode verify;
 	uint64_t opt[TRANSPORT_MAX_OPTS];
 	char options[160];		/* "wait=spin slots=8", "" without */
@@ -48,6 +50,9 @@ struct case_result {
 	char info[128];			/* what the kernel granted */
 	struct side_result side[2];	/* by enum side */
 	struct hist *hist;		/* the workload's timer side; owned */
+	struct hist *hist_raw;		/* paced: latency from the actual send
+					 * (coordinated omission uncorrected);
+					 * owned, NULL when not paced */
 	int64_t span_ns;		/* timed span of the timer side */
 	uint64_t messages;		/* one-way messages delivered in it */
 	double msgs_per_sec;
@@ -83,7 +88,8 @@ int runner_stop_signal(void);
  * Run one case: check, make its private directory, setup, fork and pin
  * client and server, release them together, enforce timeout_s, reap them,
  * collect their results, teardown, remove the directory.  Never fails as a
- * function: every outcome is in *r (r->hist must be hist_free()d).
+ * function: every outcome is in *r (r->hist and r->hist_raw must be
+ * hist_free()d).
  */
 void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 		     uint64_t timeout_s, struct case_result *r);

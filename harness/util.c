@@ -45,24 +45,23 @@ int parse_size(const char *s, uint64_t *out)
 		{ "m", 20 }, { "mb", 20 }, { "mib", 20 },
 		{ "g", 30 }, { "gb", 30 }, { "gib", 30 },
 	};
-	char digits[32];
 	const char *p = s;
-	uint64_t v;
-	size_t n, i;
-	int ret;
+	uint64_t v = 0;
+	size_t i;
 
 	if (!s)
 		return -EINVAL;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	n = (size_t)(p - s);
-	if (n == 0 || n >= sizeof(digits))
-		return n ? -ERANGE : -EINVAL;
-	memcpy(digits, s, n);
-	digits[n] = '\0';
-	ret = parse_u64(digits, &v);
-	if (ret)
-		return ret;
+	/* The digits as parse_u64() reads them, however many (leading
+	 * zeros included), then the unit. */
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (p == s)
+		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcasecmp(p, units[i].suffix) == 0)
 			break;
@@ -122,6 +121,14 @@ int placement_parse(const char *name)
 			return i;
 	}
 	return -1;
+}
+
+void one_line(char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
 }
 
 int split_list(char *s, char **items, int max)

@@ -50,6 +50,12 @@ static inline int64_t now_ns(void)
 }
 
 /*
+ * Make a message one line: every control character (a newline in a flag's
+ * value, say) becomes '?'.  Messages quote what users wrote.
+ */
+void one_line(char *s);
+
+/*
  * Split a comma-separated list in place into at most max items; returns
  * the count, or -E2BIG / -EINVAL (an empty item).
  */

@@ -11,6 +11,15 @@
  * (VERIFY_FULL); pingpong compares every echo byte for byte outside the timed
  * span.
  *
+ * Paced throughput (rate > 0) is an open loop: message i is due at slot
+ * start + i / rate, the sender sleeps until then (or sends at once when it
+ * is behind, counting a missed slot when it is more than one interval
+ * late), and the receiver measures latency from the slot, so a stall that
+ * holds the sender back is charged to every message it delayed (no
+ * coordinated omission).  The latency from the actual send, which hides
+ * that, is kept in a second histogram for comparison.  stall_ms makes the
+ * receiver sleep once, half-way through, to show the difference.
+ *
  * The timed spans hold nothing but transport calls, clock reads and
  * histogram adds: no logging, allocation or I/O.  This module does not fork,
  * pin or wait: runner.c does that.
@@ -19,7 +28,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "util.h"
 #include "workload.h"
@@ -298,21 +309,62 @@ static int pingpong_server(struct wl_ctx *c)
 	return end_server(c);
 }
 
-/* throughput client: send as fast as the transport takes messages. */
+/* When message seq of a paced stream that started at start is due. */
+static inline int64_t slot_ns(const struct wl_ctx *c, int64_t start,
+			      uint64_t seq)
+{
+	return start + (int64_t)((double)seq * 1e9 / (double)c->rate);
+}
+
+static void sleep_until(int64_t t)
+{
+	struct timespec ts = { .tv_sec = t / 1000000000,
+			       .tv_nsec = t % 1000000000 };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* Paced sender: wait for message i's slot; count it missed if far behind. */
+static void pace(struct wl_ctx *c, int64_t start, uint64_t i)
+{
+	int64_t due = slot_ns(c, start, i), now = now_ns();
+
+	if (now < due)
+		sleep_until(due);
+	else if (i >= c->warmup &&
+		 now - due > (int64_t)(1000000000 / c->rate))
+		c->res->late++;
+}
+
+/*
+ * throughput client: send as fast as the transport takes messages, or, with
+ * a rate, each message at its slot.
+ */
 static int throughput_client(struct wl_ctx *c)
 {
 	const struct transport_ops *ops = c->t->ops;
 	uint64_t total = c->warmup + c->iterations;
 	unsigned char *m = c->buf;
+	int64_t start = now_ns();
 	struct rusage ru0;
 	int ret;
 
 	payload(c, m, pattern_key(c, 0), false);
+	if (c->rate) {
+		/* The default 50 us timer slack would make every send late. */
+		prctl(PR_SET_TIMERSLACK, 1UL);
+		__atomic_store_n(&c->res->sched_start_ns, start,
+				 __ATOMIC_RELEASE);
+	}
 	for (uint64_t i = 0; i < total; i++) {
 		if (i == c->warmup)
 			span_begin(c, now_ns(), &ru0);
 		if (c->verify == VERIFY_FULL)
 			payload(c, m, pattern_key(c, i), false);
+		if (c->rate)
+			pace(c, start, i);
 		msg_stamp(c, m, i, now_ns());
 		ret = ops->send(c->t, m);
 		if (ret)
@@ -344,20 +396,41 @@ static bool account(struct wl_ctx *c, uint64_t seq, uint64_t *max_seen)
 }
 
 /*
+ * Record one measured arrival at t: latency from the send stamp, or, paced,
+ * from the message's slot (and from the send stamp into hist_raw).
+ */
+static void record_arrival(struct wl_ctx *c, const unsigned char *m,
+			   uint64_t seq, int64_t t)
+{
+	int64_t sent = (int64_t)get64(m + HDR_TS), start;
+
+	if (!c->rate) {
+		hist_record(c->hist, t - sent);
+		return;
+	}
+	/* The sender published its start before its first send. */
+	start = __atomic_load_n(&c->peer->sched_start_ns, __ATOMIC_ACQUIRE);
+	hist_record(c->hist, t - slot_ns(c, start, seq));
+	hist_record(c->hist_raw, t - sent);
+}
+
+/*
  * throughput server: count and time the stream where it arrives.  The span
  * runs from the arrival of the last warm-up message (or the start, without
  * warm-up) to the arrival of the last measured one; every measured message
- * adds its one-way latency (arrival minus send stamp, one CLOCK_MONOTONIC).
+ * adds its one-way latency (arrival minus send stamp, one CLOCK_MONOTONIC;
+ * paced: arrival minus slot).  With stall_ms the receiver sleeps once, after
+ * the middle measured message.
  */
 static int throughput_server(struct wl_ctx *c)
 {
 	const struct transport_ops *ops = c->t->ops;
 	bool lossy = ops->flags & TF_LOSSY;
 	uint64_t total = c->warmup + c->iterations, expect = 0, seq;
-	uint64_t max_seen = 0;
+	uint64_t max_seen = 0, stall_at = c->warmup + c->iterations / 2;
 	unsigned char *m = c->buf;
 	int64_t prev = now_ns(), t = prev, last = prev;
-	bool started = false;
+	bool started = false, stalled = false;
 	struct rusage ru0;
 	int ret;
 
@@ -387,9 +460,14 @@ static int throughput_server(struct wl_ctx *c)
 				span_begin(c, prev, &ru0);
 				started = true;
 			}
-			hist_record(c->hist, t - (int64_t)get64(m + HDR_TS));
+			record_arrival(c, m, seq, t);
 			c->res->received++;
 			last = t;
+			if (c->stall_ms && seq >= stall_at && !stalled) {
+				sleep_until(now_ns() +
+					    (int64_t)c->stall_ms * 1000000);
+				stalled = true;
+			}
 		}
 		prev = t;
 		if (c->verify == VERIFY_FULL &&
@@ -420,6 +498,8 @@ static const struct workload workload_throughput = {
 	.latency = "one-way",
 	.timer = SIDE_SERVER,
 	.msgs_per_sample = 1,
+	.paced = true,
+	.rate_headline = true,
 	.client = throughput_client,
 	.server = throughput_server,
 };

@@ -36,6 +36,11 @@ struct side_result {
 	uint64_t duplicated;		/* received again */
 	uint64_t reordered;		/* arrived after a later one */
 	uint64_t timeouts;		/* waits that ended in -ETIMEDOUT */
+	uint64_t late;			/* paced sender: measured messages sent
+					 * more than one interval after their
+					 * slot (missed send slots) */
+	int64_t sched_start_ns;		/* paced sender: when slot 0 was due;
+					 * read by the receiver (atomic) */
 	int64_t span_start_ns;		/* the timed span of this side */
 	int64_t span_end_ns;
 	/* CPU this process used in its timed span (getrusage). */
@@ -50,7 +55,11 @@ struct wl_ctx {
 	uint64_t warmup;		/* discarded messages before them */
 	enum verify_mode verify;
 	uint64_t cookie;		/* per case; XORed into sequence numbers */
+	uint64_t rate;			/* paced workloads: messages/s, 0 none */
+	uint64_t stall_ms;		/* paced workloads: one receiver stall */
 	struct hist *hist;		/* this side's histogram (shared) */
+	struct hist *hist_raw;		/* paced receiver: latency from the
+					 * actual send, not the slot (shared) */
 	struct side_result *res;	/* this side's result (shared) */
 	struct side_result *peer;	/* the other side's, read-only */
 	unsigned char *buf;		/* 2 * msg_size bytes: out, in */
@@ -64,6 +73,10 @@ struct workload {
 	enum side timer;		/* whose histogram is the case's */
 	unsigned msgs_per_sample;	/* one-way messages per recorded sample:
 					 * 2 for a round trip, 1 for one way */
+	bool paced;			/* takes rate and stall_ms */
+	bool rate_headline;		/* its main figure is messages per
+					 * second (unless paced), else the
+					 * median latency */
 	int (*client)(struct wl_ctx *c);
 	int (*server)(struct wl_ctx *c);
 };

@@ -194,13 +194,40 @@ static void test_good(void)
 	}
 }
 
+static void test_paced(void)
+{
+	const struct run *r;
+
+	if (load("good_paced.yaml") == 0) {
+		CHECK_EQ_U64(s.repetitions, 5);
+		CHECK_EQ_U64(s.rate, 0);
+		r = &s.runs[0];
+		CHECK_EQ_U64(r->rate, 20000);
+		CHECK_EQ_U64(r->stall_ms, 100);
+		CHECK_EQ_U64(r->n_sizes, 4);	/* the end is included */
+		CHECK_EQ_U64(r->sizes[0], 64);
+		CHECK_EQ_U64(r->sizes[1], 256);
+		CHECK_EQ_U64(r->sizes[2], 1024);
+		CHECK_EQ_U64(r->sizes[3], 4096);
+		r = &s.runs[1];
+		CHECK_EQ_U64(r->rate, 0);
+		CHECK_EQ_U64(r->n_sizes, 4);	/* 16, 32, 64 and 1M */
+		CHECK_EQ_U64(r->sizes[2], 64);
+		CHECK_EQ_U64(r->sizes[3], 1048576);
+	}
+	bad("bad_paced_pingpong.yaml", -EINVAL, "bad_paced_pingpong.yaml:4: key 'rate': ",
+	    "workload 'pingpong' is a closed loop and cannot be paced or stalled");
+	bad("bad_size_range.yaml", -EINVAL, "bad_size_range.yaml:3: key 'sizes': ",
+	    "'16..256*4' repeats size 64, listed before");
+}
+
 static void test_bad(void)
 {
 	bad("bad_typo_key.yaml", -EINVAL, "bad_typo_key.yaml:3: key 'trasnports': ",
 	    "unknown key (valid: transports, workloads, sizes, placements, iterations, warmup, ");
 	bad("bad_typo_key.yaml", -EINVAL, ": unknown key", "wait");
 	bad("bad_unknown_top.yaml", -EINVAL, "bad_unknown_top.yaml:2: key 'iteration': ",
-	    "unknown key (valid: name, description, iterations, warmup, timeout_s, verify, runs)");
+	    "unknown key (valid: name, description, iterations, warmup, rate, stall_ms, timeout_s, repetitions, verify, runs)");
 	bad("bad_size_junk.yaml", -EINVAL, "bad_size_junk.yaml:5: key 'sizes': ",
 	    "'64abc' is not a size (examples: 64, 4K, 1M)");
 	bad("bad_size_small.yaml", -EINVAL, "bad_size_small.yaml:4: key 'sizes': ",
@@ -266,6 +293,17 @@ static void test_bad(void)
 	    "longer than 63 characters");
 	bad("bad_option_empty.yaml", -EINVAL, "bad_option_empty.yaml:4: key 'wait': ",
 	    "no value given");
+	bad("bad_type_list.yaml", -EINVAL, "bad_type_list.yaml:4: key 'iterations': ",
+	    "expected a single value, found a list");
+	bad("bad_type_mapping.yaml", -EINVAL, "bad_type_mapping.yaml:2: key 'name': ",
+	    "expected a single value, found a mapping of keys");
+	bad("bad_iterations_junk.yaml", -EINVAL,
+	    "bad_iterations_junk.yaml:1: key 'iterations': ",
+	    "'100 junk' is not a whole number");
+	bad("bad_timeout_zero.yaml", -EINVAL, "bad_timeout_zero.yaml:1: key 'timeout_s': ",
+	    "'0' is out of range (1..3600)");
+	bad("bad_option_junk.yaml", -EINVAL, "bad_option_junk.yaml:3: key 'queue_depth': ",
+	    "transport 'mq': '10x' is not a whole number");
 }
 
 /* config_override on s; its error must contain want (NULL: success). */
@@ -410,6 +448,7 @@ int main(int argc, char **argv)
 	test_registry();
 	test_good();
 	test_bad();
+	test_paced();
 	test_defaults_and_overrides();
 	test_shipped();
 	CHECK_EQ_U64(dir_entries(), before);	/* loading creates nothing */

@@ -1,0 +1,532 @@
+/*
+ * calibrate.c - `ipcbench calibrate`: the floors under every figure.
+ *
+ * Before comparing IPC methods, know what the machine itself charges: a
+ * clock read, the harness's own cost per sample, entering the kernel, a
+ * cache line handed between two spinning processes, a futex hand-off between
+ * two sleeping ones, a memcpy.  No transport can beat the floor of its kind
+ * (shm wait=spin moves at least one cache line each way; any blocking IPC
+ * does at least one wake-up each way), so a result reads best as a multiple
+ * of these.  Everything runs on the CPUs the cases use, as the median of a
+ * few short batches, each batch timed as a whole (no clock read per round).
+ *
+ * It is not a transport and not a case: no named objects (the ping-pong word
+ * lives in an anonymous shared mapping made before fork), no results files.
+ * Its waits are bounded by a deadline on both sides, its child dies with the
+ * parent (PR_SET_PDEATHSIG) and is always reaped.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calibrate.h"
+#include "util.h"
+
+#define CALIB_BATCHES 7			/* odd: the median is one batch */
+#define CALIB_MIN_BUDGET_MS 100
+#define CALIB_SPINS_PER_CLOCK 4096	/* spins per look at the clock */
+#define CALIB_SLEEP_SLICE_NS 20000000	/* longest single FUTEX_WAIT */
+#define CALIB_STOP UINT32_MAX		/* ball value: child, exit */
+#define CALIB_REAP_NS 1000000000LL	/* then SIGKILL */
+
+/* The shared page of a ping-pong: the ball alone in its cache line. */
+struct calib_shm {
+	_Alignas(64) _Atomic uint32_t ball;	/* odd: child's turn */
+	_Alignas(64) _Atomic uint32_t ready;	/* child: 1 waiting, 2 failed */
+	int err;				/* child's -errno, ready == 2 */
+	int64_t deadline;			/* child gives up then */
+};
+
+/* The parent's end of a ping-pong. */
+struct calib_pair {
+	struct calib_shm *s;
+	pid_t pid;
+	bool sleep;		/* futex; else spin */
+	uint32_t ball;		/* last value the parent saw */
+	int64_t deadline;
+};
+
+struct calib_copy {
+	unsigned char *src, *dst;
+	size_t len;
+};
+
+typedef int (*calib_fn)(void *ctx, uint64_t n);
+
+#define CALIB_FIELD(k, l, u, w, what) \
+	{ #k, l, u, w, what, offsetof(struct calib, k) }
+
+const struct calib_field calib_fields[] = {
+	CALIB_FIELD(clock_read_ns, "clock read", CALIB_NS, CALIB_ONE_CPU,
+		    "one CLOCK_MONOTONIC read (now_ns): the price of a timestamp"),
+	CALIB_FIELD(clock_resolution_ns, "clock resolution", CALIB_NS,
+		    CALIB_ONE_CPU,
+		    "least nonzero step between two successive reads"),
+	CALIB_FIELD(sample_overhead_ns, "per-sample overhead", CALIB_NS,
+		    CALIB_ONE_CPU,
+		    "clock read + histogram add: inside every recorded sample"),
+	CALIB_FIELD(syscall_ns, "null syscall", CALIB_NS, CALIB_ONE_CPU,
+		    "syscall(SYS_getppid): into the kernel and back"),
+	CALIB_FIELD(spin_rtt_cross_ns, "spin round trip", CALIB_NS,
+		    CALIB_CROSS_CPU,
+		    "one cache line there and back between spinning processes: floor of shm wait=spin"),
+	CALIB_FIELD(futex_rtt_same_ns, "futex round trip", CALIB_NS,
+		    CALIB_SAME_CPU,
+		    "FUTEX_WAKE + FUTEX_WAIT there and back between processes: floor of any blocking IPC"),
+	CALIB_FIELD(futex_rtt_cross_ns, "futex round trip", CALIB_NS,
+		    CALIB_CROSS_CPU,
+		    "the same across CPUs: each hand-off wakes a sleeping CPU"),
+	CALIB_FIELD(memcpy_64k_bytes_per_sec, "memcpy 64 KiB",
+		    CALIB_BYTES_PER_SEC, CALIB_ONE_CPU,
+		    "one core copying 64 KiB blocks, warm caches: bytes copied per second"),
+	CALIB_FIELD(memcpy_1m_bytes_per_sec, "memcpy 1 MiB",
+		    CALIB_BYTES_PER_SEC, CALIB_ONE_CPU,
+		    "one core copying 1 MiB blocks, warm caches: bytes copied per second"),
+	{ .key = NULL },
+};
+
+double calib_get(const struct calib *c, const struct calib_field *f)
+{
+	double v;
+
+	memcpy(&v, (const char *)c + f->off, sizeof(v));
+	return v;
+}
+
+static inline void calib_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static int calib_pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		return -EINVAL;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Median time of one round of fn, in ns, over CALIB_BATCHES batches that
+ * together take about slice_ns.  Batches are sized by doubling first, which
+ * also warms caches and wakes the CPUs up.  0 or fn's -errno.
+ */
+static int calib_median(calib_fn fn, void *ctx, int64_t slice_ns, double *out)
+{
+	int64_t target = slice_ns / (CALIB_BATCHES + 1), t0, dt;
+	double per[CALIB_BATCHES];
+	uint64_t n = 1;
+	int ret;
+
+	*out = NAN;
+	for (;;) {
+		t0 = now_ns();
+		ret = fn(ctx, n);
+		if (ret)
+			return ret;
+		dt = now_ns() - t0;
+		if (dt >= target / 4 || n >= UINT64_C(1) << 40)
+			break;
+		n *= dt < target / 64 ? 8 : 2;
+	}
+	if (dt > 0)
+		n = (uint64_t)fmax(1.0, (double)n * (double)target / (double)dt);
+	for (int b = 0; b < CALIB_BATCHES; b++) {
+		t0 = now_ns();
+		ret = fn(ctx, n);
+		if (ret)
+			return ret;
+		per[b] = (double)(now_ns() - t0) / (double)n;
+	}
+	qsort(per, CALIB_BATCHES, sizeof(per[0]), cmp_double);
+	*out = per[CALIB_BATCHES / 2];
+	return 0;
+}
+
+static int calib_clock_rounds(void *ctx, uint64_t n)
+{
+	volatile int64_t sink = 0;
+
+	(void)ctx;
+	for (uint64_t i = 0; i < n; i++)
+		sink += now_ns();
+	return 0;
+}
+
+static int calib_syscall_rounds(void *ctx, uint64_t n)
+{
+	(void)ctx;
+	for (uint64_t i = 0; i < n; i++)
+		syscall(SYS_getppid);	/* getpid() may be cached by libc */
+	return 0;
+}
+
+static int calib_copy_rounds(void *ctx, uint64_t n)
+{
+	struct calib_copy *c = ctx;
+
+	for (uint64_t i = 0; i < n; i++) {
+		memcpy(c->dst, c->src, c->len);
+		/* the copy is used: the compiler may not drop it */
+		__asm__ __volatile__("" : : "r"(c->dst) : "memory");
+	}
+	return 0;
+}
+
+/* Least nonzero difference between successive clock reads in slice_ns. */
+static double calib_resolution(int64_t slice_ns)
+{
+	int64_t prev = now_ns(), end = prev + slice_ns, least = INT64_MAX;
+
+	while (prev < end) {
+		int64_t t = now_ns();
+
+		if (t != prev && t - prev < least)
+			least = t - prev;
+		prev = t;
+	}
+	return least == INT64_MAX ? NAN : (double)least;
+}
+
+/* runner_sample_overhead_ns() times itself; take the median of batches. */
+static double calib_sample_overhead(int64_t slice_ns)
+{
+	double per[CALIB_BATCHES];
+	/* ~50 ns a sample: size each batch to its share of the slice */
+	int64_t n = slice_ns / (CALIB_BATCHES + 1) / 50;
+
+	n = n < 1000 ? 1000 : n > 10000000 ? 10000000 : n;
+	runner_sample_overhead_ns((unsigned)n);		/* warm-up */
+	for (int b = 0; b < CALIB_BATCHES; b++)
+		per[b] = runner_sample_overhead_ns((unsigned)n);
+	qsort(per, CALIB_BATCHES, sizeof(per[0]), cmp_double);
+	return per[CALIB_BATCHES / 2];
+}
+
+/* Bytes copied per second by one core, blocks of len bytes. */
+static int calib_memcpy(size_t len, int64_t slice_ns, double *out)
+{
+	struct calib_copy c = { .len = len };
+	unsigned char *mem;
+	double ns;
+	int ret;
+
+	*out = NAN;
+	if (posix_memalign((void **)&mem, 64, 2 * len))
+		return -ENOMEM;
+	c.src = mem;
+	c.dst = mem + len;
+	memset(c.src, 0x5a, len);	/* warm: every page mapped, in cache */
+	memset(c.dst, 0xa5, len);
+	ret = calib_median(calib_copy_rounds, &c, slice_ns, &ns);
+	if (!ret && ns > 0)
+		*out = (double)len * 1e9 / ns;
+	free(mem);
+	return ret;
+}
+
+static long calib_futex(_Atomic uint32_t *w, int op, uint32_t val,
+			const struct timespec *ts)
+{
+	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
+}
+
+/* The child has exited (or is not ours).  Does not reap it. */
+static bool calib_peer_gone(pid_t pid)
+{
+	siginfo_t si;
+
+	if (pid <= 0)
+		return false;
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT))
+		return true;
+	return si.si_pid == pid;
+}
+
+/*
+ * Wait until *w is no longer old and put its value in *seen: busy-poll with
+ * a pause hint, or sleep in FUTEX_WAIT (not FUTEX_PRIVATE: two processes)
+ * for at most a slice at a time.  The clock and the peer are looked at only
+ * when a wait is long, so a hand-off that succeeds at once costs one load.
+ * 0, -ETIMEDOUT at the deadline, -ECHILD when peer (if > 0) has exited.
+ */
+static int calib_wait(_Atomic uint32_t *w, uint32_t old, bool sleep,
+		      pid_t peer, int64_t deadline, uint32_t *seen)
+{
+	const struct timespec slice = { 0, CALIB_SLEEP_SLICE_NS };
+	unsigned n = 0;
+	uint32_t v;
+
+	for (;;) {
+		v = atomic_load_explicit(w, memory_order_acquire);
+		if (v != old)
+			break;
+		if (sleep) {
+			calib_futex(w, FUTEX_WAIT, old, &slice);
+			if (atomic_load_explicit(w, memory_order_relaxed) != old)
+				continue;	/* woken: no clock read */
+		} else {
+			calib_pause();
+			if (++n % CALIB_SPINS_PER_CLOCK)
+				continue;
+		}
+		if (now_ns() > deadline)
+			return -ETIMEDOUT;
+		if (calib_peer_gone(peer))
+			return -ECHILD;
+	}
+	*seen = v;
+	return 0;
+}
+
+static void calib_post(_Atomic uint32_t *w, uint32_t v, bool sleep)
+{
+	atomic_store_explicit(w, v, memory_order_release);
+	if (sleep)
+		calib_futex(w, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* The child of a ping-pong: return every ball until told to stop. */
+static void __attribute__((noreturn)) calib_child(struct calib_shm *s,
+						  int cpu, bool sleep,
+						  pid_t parent)
+{
+	uint32_t v = 0;
+	int ret;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	ret = calib_pin(cpu);
+	if (ret) {
+		s->err = ret;
+		calib_post(&s->ready, 2, true);
+		_exit(1);
+	}
+	calib_post(&s->ready, 1, true);
+	for (;;) {
+		if (calib_wait(&s->ball, v, sleep, 0, s->deadline, &v))
+			_exit(1);
+		if (v == CALIB_STOP)
+			_exit(0);
+		calib_post(&s->ball, ++v, sleep);
+	}
+}
+
+/* n round trips: the parent throws (odd), the child returns (even). */
+static int calib_pair_rounds(void *ctx, uint64_t n)
+{
+	struct calib_pair *p = ctx;
+	uint32_t seen;
+	int ret;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t v = p->ball + 1;
+
+		calib_post(&p->s->ball, v, p->sleep);
+		ret = calib_wait(&p->s->ball, v, p->sleep, p->pid, p->deadline,
+				 &seen);
+		if (ret)
+			return ret;
+		if (seen != v + 1)
+			return -EPROTO;
+		p->ball = seen;
+	}
+	return 0;
+}
+
+/* Tell the child to stop, give it a moment, then kill; always reap. */
+static int calib_pair_stop(struct calib_pair *p)
+{
+	const struct timespec tick = { 0, 100000 };
+	int64_t end = now_ns() + CALIB_REAP_NS;
+	int status = 0;
+	pid_t r;
+
+	if (p->pid <= 0)
+		return 0;
+	calib_post(&p->s->ball, CALIB_STOP, true);
+	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && now_ns() < end)
+		nanosleep(&tick, NULL);
+	if (r == 0) {
+		kill(p->pid, SIGKILL);
+		while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
+			;
+	}
+	p->pid = 0;
+	if (r < 0)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+/*
+ * Round trip of a ping-pong between this process (already on its CPU) and
+ * a child on cpu, spinning or sleeping, into *rtt (NAN on failure).
+ */
+static int calib_pingpong(int cpu, bool sleep, int64_t slice_ns, double *rtt)
+{
+	struct calib_pair p = { .sleep = sleep };
+	uint32_t ready = 0;
+	pid_t parent = getpid();
+	int ret, ret2;
+
+	*rtt = NAN;
+	p.s = mmap(NULL, sizeof(*p.s), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p.s == MAP_FAILED)
+		return -errno;
+	/* The parent gives up first; the child a second later. */
+	p.deadline = now_ns() + 3 * slice_ns + 2000000000LL;
+	p.s->deadline = p.deadline + 1000000000LL;
+	p.pid = fork();
+	if (p.pid < 0) {
+		ret = -errno;
+		goto out_unmap;
+	}
+	if (p.pid == 0)
+		calib_child(p.s, cpu, sleep, parent);
+	/* Sleep, not spin, until the child is pinned: it may share our CPU. */
+	ret = calib_wait(&p.s->ready, 0, true, p.pid, p.deadline, &ready);
+	if (!ret && ready != 1)
+		ret = p.s->err ? p.s->err : -ECHILD;
+	if (!ret)
+		ret = calib_median(calib_pair_rounds, &p, slice_ns, rtt);
+	ret2 = calib_pair_stop(&p);
+	if (!ret)
+		ret = ret2;
+	if (ret)
+		*rtt = NAN;
+out_unmap:
+	munmap(p.s, sizeof(*p.s));
+	return ret;
+}
+
+static void calib_keep(int *first, int ret)
+{
+	if (ret && !*first)
+		*first = ret;
+}
+
+int calib_run(const struct cpu_pair *cpus, unsigned budget_ms,
+	      struct calib *out)
+{
+	bool two = cpus->b >= 0;
+	cpu_set_t saved;
+	int64_t ms;
+	int first = 0;
+
+	if (budget_ms < CALIB_MIN_BUDGET_MS)
+		budget_ms = CALIB_MIN_BUDGET_MS;
+	*out = (struct calib){ .cpu_a = cpus->a, .cpu_b = cpus->b,
+			       .budget_ms = budget_ms,
+			       .batches = CALIB_BATCHES };
+	for (const struct calib_field *f = calib_fields; f->key; f++) {
+		double nan = NAN;
+
+		memcpy((char *)out + f->off, &nan, sizeof(nan));
+	}
+	if (sched_getaffinity(0, sizeof(saved), &saved))
+		return -errno;
+	first = calib_pin(cpus->a);
+	if (first)
+		return first;
+	/* Shares of the budget, in thousandths. */
+	ms = (int64_t)budget_ms * 1000;		/* ns per thousandth */
+	calib_median(calib_clock_rounds, NULL, 50 * ms, &out->clock_read_ns);
+	out->clock_resolution_ns = calib_resolution(20 * ms);
+	out->sample_overhead_ns = calib_sample_overhead(50 * ms);
+	calib_median(calib_syscall_rounds, NULL, 50 * ms, &out->syscall_ns);
+	if (two)
+		calib_keep(&first, calib_pingpong(cpus->b, false, 180 * ms,
+						  &out->spin_rtt_cross_ns));
+	calib_keep(&first, calib_pingpong(cpus->a, true, 180 * ms,
+					  &out->futex_rtt_same_ns));
+	if (two)
+		calib_keep(&first, calib_pingpong(cpus->b, true, 220 * ms,
+						  &out->futex_rtt_cross_ns));
+	calib_keep(&first, calib_memcpy(64 << 10, 120 * ms,
+					&out->memcpy_64k_bytes_per_sec));
+	calib_keep(&first, calib_memcpy(1 << 20, 130 * ms,
+					&out->memcpy_1m_bytes_per_sec));
+	if (sched_setaffinity(0, sizeof(saved), &saved))
+		calib_keep(&first, -errno);
+	return first;
+}
+
+/* "850.0 ns", "2.41 us", "47.1 GB/s". */
+static void calib_format(double v, enum calib_unit u, char *buf, size_t len)
+{
+	if (u == CALIB_BYTES_PER_SEC)
+		snprintf(buf, len, "%.1f GB/s", v / 1e9);
+	else if (v < 1e3)
+		snprintf(buf, len, "%.1f ns", v);
+	else if (v < 1e6)
+		snprintf(buf, len, "%.2f us", v / 1e3);
+	else
+		snprintf(buf, len, "%.2f ms", v / 1e6);
+}
+
+void calib_print(FILE *f, const struct calib *c)
+{
+	char val[32], where[32];
+
+	fprintf(f, "calibration on the CPUs cases use, each figure the median of %u batches:\n",
+		c->batches);
+	for (const struct calib_field *k = calib_fields; k->key; k++) {
+		double v = calib_get(c, k);
+
+		if (k->where == CALIB_ONE_CPU)
+			snprintf(where, sizeof(where), "CPU %d", c->cpu_a);
+		else if (k->where == CALIB_SAME_CPU)
+			snprintf(where, sizeof(where), "same-cpu %d", c->cpu_a);
+		else
+			snprintf(where, sizeof(where), "cross-cpu %d,%d",
+				 c->cpu_a, c->cpu_b);
+		if (isnan(v))
+			snprintf(val, sizeof(val), "-");
+		else
+			calib_format(v, k->unit, val, sizeof(val));
+		fprintf(f, "  %-20s %11s  %-14s %s\n", k->label, val, where,
+			k->what);
+		if (isnan(v) && k->where == CALIB_CROSS_CPU && c->cpu_b < 0)
+			fprintf(f, "  %-20s %11s  %-14s not measured: this process may run on one CPU only\n",
+				"", "", "");
+		else if (isnan(v))
+			fprintf(f, "  %-20s %11s  %-14s not measured: the measurement failed\n",
+				"", "", "");
+	}
+	fputs("spin round trip, same-cpu: not measured, it is meaningless: a spinner burns its time slice while the peer it waits for cannot run.\n",
+	      f);
+	fputs("round trip = two one-way hand-offs (one way is about half); GB/s = 10^9 bytes copied per second.\n"
+	      "A pingpong round trip also holds the per-sample overhead; compare a transport with the floor of its kind.\n",
+	      f);
+}

@@ -1,0 +1,114 @@
+/*
+ * report_table.c - the comparison table on the terminal, and the progress
+ * line of each finished repetition.  Fixed columns, units in the cells,
+ * and a footer that says what the columns mean and where each process ran.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "report_int.h"
+#include "util.h"
+
+/* "850 ns", "2.41 us", "1.23 ms", "2.00 s". */
+static void fmt_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.0f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+}
+
+/* "1.23 M", "456.7 k", "89". */
+static void fmt_rate(double v, char *buf, size_t len)
+{
+	if (v >= 1e6)
+		snprintf(buf, len, "%.2f M", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, len, "%.1f k", v / 1e3);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+/* The headline figure's spread: "n=5 +-1.2%", "NOISY n=5 +-23%". */
+static void print_spread(FILE *f, const struct case_agg *a)
+{
+	const struct stats *st = (a->c->wl->rate_headline && !a->c->rate) ?
+				 &a->rate : &a->p50;
+
+	if (a->ok < 2 || isnan(st->ci_rel))
+		return;
+	fprintf(f, "  %sn=%u %s 95%% CI +-%.1f%%", a->noisy ? "NOISY " : "",
+		a->ok, st == &a->rate ? "msg/s" : "p50", 100.0 * st->ci_rel);
+}
+
+void report_print_line(FILE *f, const struct view *v, unsigned total_reps)
+{
+	const struct case_spec *c = v->c;
+	const struct figures *x = v->f;
+	char size[32], p50[16], p99[16], p999[16], max[16], rate[16], mbs[16];
+	char cpu[16];
+
+	format_size(c->size, size, sizeof(size));
+	fprintf(f, "%-6s %-10s %-8s %-9s %-5s %-7s ", c->ops->name,
+		c->wl->name, size, placement_name(c->placement), report_wait(v),
+		c->wl->latency);
+	if (v->status != CASE_OK) {
+		fprintf(f, "%s: %s\n", report_status_names[v->status],
+			v->reason);
+		return;
+	}
+	fmt_ns((double)x->p50, p50, sizeof(p50));
+	fmt_ns((double)x->p99, p99, sizeof(p99));
+	fmt_ns((double)x->p999, p999, sizeof(p999));
+	fmt_ns((double)x->max, max, sizeof(max));
+	fmt_rate(x->msgs_per_sec, rate, sizeof(rate));
+	snprintf(mbs, sizeof(mbs), "%.1f", x->bytes_per_sec / 1e6);
+	fmt_ns(x->cpu_ns_per_msg, cpu, sizeof(cpu));
+	fprintf(f, "%9s %9s %9s %9s %9s %9s %9s", p50, p99, p999, max, rate,
+		mbs, cpu);
+	if (x->lost || x->duplicated || x->reordered ||
+	    (c->ops->flags & TF_LOSSY))
+		fprintf(f, "  lost %llu/%llu (%.2f%%)",
+			(unsigned long long)x->lost,
+			(unsigned long long)x->sent,
+			x->sent ? 100.0 * (double)x->lost / (double)x->sent : 0);
+	if (c->rate) {
+		fmt_ns((double)x->raw_p99, p99, sizeof(p99));
+		fmt_rate((double)c->rate, rate, sizeof(rate));
+		fprintf(f, "  paced %s/s: p99 from send %s; %llu slots missed",
+			rate, p99, (unsigned long long)x->missed);
+	}
+	if (v->a && total_reps > 1)
+		print_spread(f, v->a);
+	fputc('\n', f);
+}
+
+void report_print_table(const struct report *rp, FILE *f)
+{
+	struct view v;
+
+	fprintf(f, "%-6s %-10s %-8s %-9s %-5s %-7s %9s %9s %9s %9s %9s %9s %9s\n",
+		"method", "workload", "size", "placement", "wait", "latency",
+		"p50", "p99", "p99.9", "max", "msg/s", "MB/s", "cpu/msg");
+	for (unsigned i = 0; i < rp->n_aggs; i++) {
+		if (!rp->aggs[i].n_reps)
+			continue;
+		report_view_case(&rp->aggs[i], &v);
+		report_print_line(f, &v, rp->total_reps);
+	}
+	fputs("\nrtt = round trip (pingpong; msg/s counts both directions); one-way = send to arrival under load (throughput);\n"
+	      "paced (--rate): one-way from each message's scheduled slot, which counts the delay a stall causes (no coordinated omission).\n"
+	      "msg/s and MB/s are counted where messages arrive; cpu/msg is user+system CPU of both processes per message.\n",
+	      f);
+	if (rp->total_reps > 1)
+		fprintf(f, "each figure is the median of %u repetitions in fresh processes; n=, 95%% CI: of the headline figure (p50, or msg/s for unpaced throughput); NOISY: CI wider than +-%.0f%%.\n",
+			rp->total_reps, 100.0 * STATS_NOISY_REL);
+	fprintf(f, "placement: same-cpu = both on CPU %d, cross-cpu = CPU %d and %d; wait: block = sleeps in the kernel, spin = busy-polls a CPU.\n",
+		rp->e->cpus.a, rp->e->cpus.a, rp->e->cpus.b);
+	fprintf(f, "harness overhead: %.1f ns per sample (clock read + histogram add); results in %s\n",
+		rp->e->sample_overhead_ns, rp->dir);
+}
