@@ -19,6 +19,9 @@
 #ifndef IPCBENCH_BUILDTYPE
 #define IPCBENCH_BUILDTYPE "unknown"
 #endif
+#ifndef IPCBENCH_BUILD_FLAGS
+#define IPCBENCH_BUILD_FLAGS "unknown"
+#endif
 
 /* First line of a small file, without its newline; "" when unreadable. */
 static void read_line(const char *path, char *buf, size_t len)
@@ -109,7 +112,17 @@ void env_collect(struct env *e, const struct cpu_pair *cpus)
 		snprintf(e->governor, sizeof(e->governor), "unknown");
 	snprintf(e->compiler, sizeof(e->compiler), "gcc-compatible %s", __VERSION__);
 	snprintf(e->build_type, sizeof(e->build_type), "%s", IPCBENCH_BUILDTYPE);
+	snprintf(e->build_flags, sizeof(e->build_flags), "%s",
+		 IPCBENCH_BUILD_FLAGS);
 	snprintf(e->version, sizeof(e->version), "%s", IPCBENCH_VERSION);
+	e->dirty = strstr(e->version, "-dirty") != NULL;
+	read_line("/sys/devices/system/cpu/smt/control", e->smt, sizeof(e->smt));
+	if (!strcmp(e->smt, "notsupported") || !strcmp(e->smt, "notimplemented"))
+		snprintf(e->smt, sizeof(e->smt), "unsupported");
+	else if (!strcmp(e->smt, "forceoff"))
+		snprintf(e->smt, sizeof(e->smt), "off");
+	else if (!e->smt[0])
+		snprintf(e->smt, sizeof(e->smt), "unknown");
 	e->pipe_max_size = read_long("/proc/sys/fs/pipe-max-size");
 	e->mq_msg_max = read_long("/proc/sys/fs/mqueue/msg_max");
 	e->mq_msgsize_max = read_long("/proc/sys/fs/mqueue/msgsize_max");
@@ -117,10 +130,13 @@ void env_collect(struct env *e, const struct cpu_pair *cpus)
 	e->wmem_max = read_long("/proc/sys/net/core/wmem_max");
 	e->cpus = *cpus;
 	e->sample_overhead_ns = runner_sample_overhead_ns(1000000);
+	e->calib_err = calib_run(cpus, ENV_CALIB_BUDGET_MS, &e->calib);
 
 #ifndef __OPTIMIZE__
 	add_warning(e, "this build is not optimised: figures include unoptimised harness code (use the default release build)");
 #endif
+	if (e->dirty)
+		add_warning(e, "built from a git tree with uncommitted changes: the revision alone does not say what ran");
 	if (e->virtualized)
 		add_warning(e, "running in a virtual machine: vCPUs share physical cores and wake-ups cost more than on bare metal");
 	f = fopen("/proc/loadavg", "re");

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,8 @@ static const char csv_columns[] =
 	"server_cpu,cpu_ns_per_msg,client_cpu_ns_per_msg,"
 	"server_cpu_ns_per_msg,vcsw_per_msg,ivcsw_per_msg,rate,stall_ms,"
 	"latency_from,missed_slots,uncorrected_p50_ns,uncorrected_p99_ns,"
-	"uncorrected_p999_ns,uncorrected_max_ns,verify,info";
+	"uncorrected_p999_ns,uncorrected_max_ns,floor_ns,p50_per_floor,verify,"
+	"info";
 /* summary.csv adds the spread across repetitions. */
 static const char csv_spread[] =
 	"repetitions,repetitions_ok,p50_ns_min,p50_ns_max,p50_ns_ci95_lo,"
@@ -226,20 +228,44 @@ const char *report_dir(const struct report *rp)
 	return rp->dir;
 }
 
-void report_view_case(const struct case_agg *a, struct view *v)
+/*
+ * The floor under a round trip of this wait mode and placement, from the
+ * run's calibration: a bare cache-line ping-pong for a spinning method, a
+ * bare futex ping-pong for a blocking one.  NAN for one-way figures and
+ * unpinned cases, whose floor is unknown.
+ */
+static double floor_of(const struct report *rp, const struct view *v)
+{
+	const struct calib *cal = &rp->e->calib;
+
+	if (v->c->wl->msgs_per_sample != 2)
+		return NAN;
+	if (v->c->placement == PLACE_CROSS_CPU)
+		return v->spins ? cal->spin_rtt_cross_ns :
+				  cal->futex_rtt_cross_ns;
+	if (v->c->placement == PLACE_SAME_CPU && !v->spins)
+		return cal->futex_rtt_same_ns;
+	return NAN;
+}
+
+void report_view_case(const struct report *rp, const struct case_agg *a,
+		      struct view *v)
 {
 	*v = (struct view){ .c = a->c, .a = a, .status = a->status,
 			    .reason = a->reason, .f = &a->f, .spins = a->spins,
 			    .r = &a->reps[a->n_reps - 1].r };
+	v->floor_ns = floor_of(rp, v);
 }
 
-void report_view_rep(const struct case_agg *a, unsigned i, struct view *v)
+void report_view_rep(const struct report *rp, const struct case_agg *a,
+		     unsigned i, struct view *v)
 {
 	const struct rep_result *x = &a->reps[i];
 
 	*v = (struct view){ .c = a->c, .rep = x->rep, .status = x->r.status,
 			    .reason = x->r.reason, .r = &x->r, .f = &x->f,
 			    .spins = x->r.spins };
+	v->floor_ns = floor_of(rp, v);
 }
 
 /* A CSV field, quoted when it needs to be. */
@@ -311,6 +337,9 @@ static void write_csv_row(FILE *f, const struct view *v)
 	fprintf(f, "%llu,%lld,%lld,%lld,%lld,", (unsigned long long)x->missed,
 		(long long)x->raw_p50, (long long)x->raw_p99,
 		(long long)x->raw_p999, (long long)x->raw_max);
+	csv_num(f, v->floor_ns, "%.1f");
+	csv_num(f, v->status == CASE_OK ? (double)x->p50 / v->floor_ns : NAN,
+		"%.2f");
 	csv_field(f, verify_name(c->verify), false);
 	csv_field(f, r->info, false);
 }
@@ -325,7 +354,7 @@ static void write_csv(FILE *f, const struct report *rp)
 
 		if (!a->n_reps)
 			continue;
-		report_view_case(a, &v);
+		report_view_case(rp, a, &v);
 		write_csv_row(f, &v);
 		fprintf(f, "%u,%u,", a->n_reps, a->ok);
 		csv_stats(f, &a->p50);
@@ -437,7 +466,7 @@ int report_case(struct report *rp, const struct case_spec *c, unsigned rep,
 		return -ENOMEM;
 	ret = agg_add(a, c, rep, rp->total_reps, r);
 	if (rp->reps_csv) {
-		report_view_rep(a, a->n_reps - 1, &v);
+		report_view_rep(rp, a, a->n_reps - 1, &v);
 		fprintf(rp->reps_csv, "%u,", rep);
 		write_csv_row(rp->reps_csv, &v);
 		csv_field(rp->reps_csv, c->id, true);
@@ -460,7 +489,7 @@ void report_progress(FILE *f, const struct report *rp,
 	int width = snprintf(NULL, 0, "%u", total);
 	struct view v;
 
-	report_view_rep(a, a->n_reps - 1, &v);
+	report_view_rep(rp, a, a->n_reps - 1, &v);
 	if (rp->total_reps > 1)
 		fprintf(f, "[rep %u/%u] ", v.rep, rp->total_reps);
 	fprintf(f, "[%*u/%u] ", width, c->index, total);

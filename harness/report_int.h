@@ -33,13 +33,17 @@ struct view {
 	const struct case_result *r;	/* info, CPUs: the latest repetition */
 	const struct figures *f;
 	bool spins;
+	double floor_ns;		/* round trips: the calibrated floor of
+					 * this wait mode and placement, or NAN */
 };
 
 extern const char *const report_status_names[];
 
 /* The view of case aggregate a, or of its repetition i. */
-void report_view_case(const struct case_agg *a, struct view *v);
-void report_view_rep(const struct case_agg *a, unsigned i, struct view *v);
+void report_view_case(const struct report *rp, const struct case_agg *a,
+		      struct view *v);
+void report_view_rep(const struct report *rp, const struct case_agg *a,
+		     unsigned i, struct view *v);
 
 static inline const char *report_wait(const struct view *v)
 {

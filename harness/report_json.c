@@ -35,6 +35,26 @@ static void json_kv_str(FILE *f, const char *key, const char *v, bool comma)
 	fputs(comma ? ", " : "", f);
 }
 
+/* "key": number, or null when it does not exist (NAN). */
+static void json_num(FILE *f, const char *key, double v, bool comma)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(f, "\"%s\": null%s", key, comma ? ", " : "");
+	else
+		fprintf(f, "\"%s\": %.1f%s", key, v, comma ? ", " : "");
+}
+
+/* The short calibration of the run: the floors of its figures. */
+static void json_calib(FILE *f, const struct calib *c, int err)
+{
+	fprintf(f, "\"calibration\": {\"budget_ms\": %u, \"batches\": %u, \"cpu_a\": %d, \"cpu_b\": %d, ",
+		c->budget_ms, c->batches, c->cpu_a, c->cpu_b);
+	json_kv_str(f, "error", err ? strerror(-err) : "", true);
+	for (const struct calib_field *k = calib_fields; k->key; k++)
+		json_num(f, k->key, calib_get(c, k), k[1].key != NULL);
+	fputs("}", f);
+}
+
 static void json_env(FILE *f, const struct env *e)
 {
 	fputs("  \"environment\": {", f);
@@ -44,17 +64,21 @@ static void json_env(FILE *f, const struct env *e)
 	json_kv_str(f, "cpu_model", e->cpu_model, true);
 	fprintf(f, "\"cpus_online\": %d, \"cpus_allowed\": %d, \"virtualized\": %s, ",
 		e->cpus_online, e->cpus_allowed, e->virtualized ? "true" : "false");
+	json_kv_str(f, "smt", e->smt, true);
 	json_kv_str(f, "clocksource", e->clocksource, true);
 	json_kv_str(f, "cpufreq_governor", e->governor, true);
 	json_kv_str(f, "compiler", e->compiler, true);
 	json_kv_str(f, "build_type", e->build_type, true);
+	json_kv_str(f, "build_flags", e->build_flags, true);
 	json_kv_str(f, "version", e->version, true);
+	fprintf(f, "\"dirty\": %s, ", e->dirty ? "true" : "false");
 	fprintf(f, "\"limits\": {\"pipe_max_size_bytes\": %ld, \"mq_msg_max\": %ld, \"mq_msgsize_max_bytes\": %ld, \"rmem_max_bytes\": %ld, \"wmem_max_bytes\": %ld}, ",
 		e->pipe_max_size, e->mq_msg_max, e->mq_msgsize_max,
 		e->rmem_max, e->wmem_max);
 	fprintf(f, "\"cpu_a\": %d, \"cpu_b\": %d, \"sample_overhead_ns\": %.1f, ",
 		e->cpus.a, e->cpus.b, e->sample_overhead_ns);
-	json_kv_str(f, "warnings", e->warnings, false);
+	json_kv_str(f, "warnings", e->warnings, true);
+	json_calib(f, &e->calib, e->calib_err);
 	fputs("},\n", f);
 }
 
@@ -120,15 +144,6 @@ static void json_side(FILE *f, const char *name, const struct side_result *s,
 		comma ? ", " : "");
 }
 
-/* "key": number, or null when it does not exist (NAN). */
-static void json_num(FILE *f, const char *key, double v, bool comma)
-{
-	if (isnan(v) || isinf(v))
-		fprintf(f, "\"%s\": null%s", key, comma ? ", " : "");
-	else
-		fprintf(f, "\"%s\": %.1f%s", key, v, comma ? ", " : "");
-}
-
 static void json_stats(FILE *f, const char *key, const struct stats *st,
 		       bool comma)
 {
@@ -175,12 +190,13 @@ static void json_figures(FILE *f, const struct view *v)
 		  false);
 }
 
-static void json_case(FILE *f, const struct case_agg *a)
+static void json_case(FILE *f, const struct report *rp,
+		      const struct case_agg *a)
 {
 	const struct case_spec *c = a->c;
 	struct view v;
 
-	report_view_case(a, &v);
+	report_view_case(rp, a, &v);
 	fputs("    {", f);
 	json_kv_str(f, "id", c->id, true);
 	json_kv_str(f, "transport", c->ops->name, true);
@@ -205,6 +221,9 @@ static void json_case(FILE *f, const struct case_agg *a)
 		(unsigned long long)c->rate, (unsigned long long)c->stall_ms);
 	json_kv_str(f, "latency", c->wl->latency, true);
 	json_kv_str(f, "latency_from", report_latency_from(c), true);
+	json_num(f, "floor_ns", v.floor_ns, true);
+	json_num(f, "p50_per_floor", v.status == CASE_OK ?
+		 (double)v.f->p50 / v.floor_ns : NAN, true);
 	fprintf(f, "\"repetitions\": %u, \"repetitions_ok\": %u, \"noisy\": %s, \"spread\": {",
 		a->n_reps, a->ok, a->ok > 1 && a->noisy ? "true" : "false");
 	json_stats(f, "p50_ns", &a->p50, true);
@@ -214,7 +233,7 @@ static void json_case(FILE *f, const struct case_agg *a)
 	json_figures(f, &v);
 	fputs(", \"runs\": [", f);
 	for (unsigned i = 0; i < a->n_reps; i++) {
-		report_view_rep(a, i, &v);
+		report_view_rep(rp, a, i, &v);
 		fprintf(f, "%s\n      {\"repetition\": %u, ", i ? "," : "", v.rep);
 		json_figures(f, &v);
 		fputs("}", f);
@@ -237,7 +256,7 @@ void report_write_json(FILE *f, const struct report *rp, bool complete,
 		if (!rp->aggs[i].n_reps)
 			continue;
 		fputs(first ? "\n" : ",\n", f);
-		json_case(f, &rp->aggs[i]);
+		json_case(f, rp, &rp->aggs[i]);
 		first = false;
 	}
 	fputs("\n  ]\n}\n", f);

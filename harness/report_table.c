@@ -9,30 +9,6 @@
 #include "report_int.h"
 #include "util.h"
 
-/* "850 ns", "2.41 us", "1.23 ms", "2.00 s". */
-static void fmt_ns(double ns, char *buf, size_t len)
-{
-	if (ns < 1e3)
-		snprintf(buf, len, "%.0f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.2f us", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-}
-
-/* "1.23 M", "456.7 k", "89". */
-static void fmt_rate(double v, char *buf, size_t len)
-{
-	if (v >= 1e6)
-		snprintf(buf, len, "%.2f M", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, len, "%.1f k", v / 1e3);
-	else
-		snprintf(buf, len, "%.0f", v);
-}
-
 /* The headline figure's spread: "n=5 +-1.2%", "NOISY n=5 +-23%". */
 static void print_spread(FILE *f, const struct case_agg *a)
 {
@@ -50,7 +26,7 @@ void report_print_line(FILE *f, const struct view *v, unsigned total_reps)
 	const struct case_spec *c = v->c;
 	const struct figures *x = v->f;
 	char size[32], p50[16], p99[16], p999[16], max[16], rate[16], mbs[16];
-	char cpu[16];
+	char cpu[16], floor[16] = "-";
 
 	format_size(c->size, size, sizeof(size));
 	fprintf(f, "%-6s %-10s %-8s %-9s %-5s %-7s ", c->ops->name,
@@ -61,15 +37,18 @@ void report_print_line(FILE *f, const struct view *v, unsigned total_reps)
 			v->reason);
 		return;
 	}
-	fmt_ns((double)x->p50, p50, sizeof(p50));
-	fmt_ns((double)x->p99, p99, sizeof(p99));
-	fmt_ns((double)x->p999, p999, sizeof(p999));
-	fmt_ns((double)x->max, max, sizeof(max));
-	fmt_rate(x->msgs_per_sec, rate, sizeof(rate));
+	format_ns((double)x->p50, p50, sizeof(p50));
+	format_ns((double)x->p99, p99, sizeof(p99));
+	format_ns((double)x->p999, p999, sizeof(p999));
+	format_ns((double)x->max, max, sizeof(max));
+	format_rate(x->msgs_per_sec, rate, sizeof(rate));
 	snprintf(mbs, sizeof(mbs), "%.1f", x->bytes_per_sec / 1e6);
-	fmt_ns(x->cpu_ns_per_msg, cpu, sizeof(cpu));
-	fprintf(f, "%9s %9s %9s %9s %9s %9s %9s", p50, p99, p999, max, rate,
-		mbs, cpu);
+	format_ns(x->cpu_ns_per_msg, cpu, sizeof(cpu));
+	if (!isnan(v->floor_ns))
+		snprintf(floor, sizeof(floor), "%.1fx", (double)x->p50 /
+			 v->floor_ns);
+	fprintf(f, "%9s %9s %9s %9s %9s %9s %9s %6s", p50, p99, p999, max,
+		rate, mbs, cpu, floor);
 	if (x->lost || x->duplicated || x->reordered ||
 	    (c->ops->flags & TF_LOSSY))
 		fprintf(f, "  lost %llu/%llu (%.2f%%)",
@@ -77,8 +56,8 @@ void report_print_line(FILE *f, const struct view *v, unsigned total_reps)
 			(unsigned long long)x->sent,
 			x->sent ? 100.0 * (double)x->lost / (double)x->sent : 0);
 	if (c->rate) {
-		fmt_ns((double)x->raw_p99, p99, sizeof(p99));
-		fmt_rate((double)c->rate, rate, sizeof(rate));
+		format_ns((double)x->raw_p99, p99, sizeof(p99));
+		format_rate((double)c->rate, rate, sizeof(rate));
 		fprintf(f, "  paced %s/s: p99 from send %s; %llu slots missed",
 			rate, p99, (unsigned long long)x->missed);
 	}
@@ -91,13 +70,14 @@ void report_print_table(const struct report *rp, FILE *f)
 {
 	struct view v;
 
-	fprintf(f, "%-6s %-10s %-8s %-9s %-5s %-7s %9s %9s %9s %9s %9s %9s %9s\n",
+	fprintf(f, "%-6s %-10s %-8s %-9s %-5s %-7s %9s %9s %9s %9s %9s %9s %9s %6s\n",
 		"method", "workload", "size", "placement", "wait", "latency",
-		"p50", "p99", "p99.9", "max", "msg/s", "MB/s", "cpu/msg");
+		"p50", "p99", "p99.9", "max", "msg/s", "MB/s", "cpu/msg",
+		"floor");
 	for (unsigned i = 0; i < rp->n_aggs; i++) {
 		if (!rp->aggs[i].n_reps)
 			continue;
-		report_view_case(&rp->aggs[i], &v);
+		report_view_case(rp, &rp->aggs[i], &v);
 		report_print_line(f, &v, rp->total_reps);
 	}
 	fputs("\nrtt = round trip (pingpong; msg/s counts both directions); one-way = send to arrival under load (throughput);\n"
@@ -109,6 +89,10 @@ void report_print_table(const struct report *rp, FILE *f)
 			rp->total_reps, 100.0 * STATS_NOISY_REL);
 	fprintf(f, "placement: same-cpu = both on CPU %d, cross-cpu = CPU %d and %d; wait: block = sleeps in the kernel, spin = busy-polls a CPU.\n",
 		rp->e->cpus.a, rp->e->cpus.a, rp->e->cpus.b);
+	fprintf(f, "floor = p50 round trip / its calibrated floor: futex ping-pong %.2f us same-cpu, %.2f us cross-cpu (blocking); cache-line ping-pong %.0f ns cross-cpu (spin).\n",
+		rp->e->calib.futex_rtt_same_ns / 1e3,
+		rp->e->calib.futex_rtt_cross_ns / 1e3,
+		rp->e->calib.spin_rtt_cross_ns);
 	fprintf(f, "harness overhead: %.1f ns per sample (clock read + histogram add); results in %s\n",
 		rp->e->sample_overhead_ns, rp->dir);
 }

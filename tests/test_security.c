@@ -20,6 +20,7 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -131,6 +132,22 @@ static unsigned inet_sockets(struct sockaddr_in *found, unsigned max,
 	return n;
 }
 
+/* "ipcbench.<our pid>.<6 letters or digits>", whatever the pid's length. */
+static bool tag_is_ours(const char *tag)
+{
+	char want[32];
+	size_t n = (size_t)snprintf(want, sizeof(want), "ipcbench.%d.",
+				    (int)getpid());
+
+	if (strncmp(tag, want, n) || strlen(tag + n) != 6)
+		return false;
+	for (const char *p = tag + n; *p; p++) {
+		if (!isalnum((unsigned char)*p))
+			return false;
+	}
+	return true;
+}
+
 /* What exists after setup(): names, modes, bindings. */
 static void inspect(const struct transport *t)
 {
@@ -139,8 +156,8 @@ static void inspect(const struct transport *t)
 	struct sockaddr_in sa[4];
 	int fd;
 
-	CHECK(!strncmp(t->tag, "ipcbench.", 9) && strlen(t->tag) >= 20,
-	      "tag '%s' is not ipcbench.<pid>.<random>", t->tag);
+	CHECK(tag_is_ours(t->tag), "tag '%s' is not ipcbench.<pid>.<6 random>",
+	      t->tag);
 	for (unsigned i = 0; i < n_tags; i++)
 		CHECK(strcmp(tags[i], t->tag), "tag '%s' used twice", t->tag);
 	if (n_tags < ARRAY_SIZE(tags))
