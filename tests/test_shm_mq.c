@@ -32,7 +32,9 @@ static void tcase_init(struct tcase *c, const struct transport_ops *ops,
 	char why[128];
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->tag, sizeof(c->tag), "ipcbench.test.%d.%u", (int)getpid(),
+	/* The run's shape, ipcbench.<pid>.<...>: `ipcbench clean` removes what
+	 * a crashed test left. */
+	snprintf(c->tag, sizeof(c->tag), "ipcbench.%d.test%u", (int)getpid(),
 		 n++);
 	c->t.ops = ops;
 	c->t.msg_size = size;
