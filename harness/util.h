@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "transport.h"
@@ -32,6 +33,14 @@ int parse_size(const char *s, uint64_t *out);
 void format_size(uint64_t bytes, char *buf, size_t len);
 /* "64", "4K", "1M" when exact: for file names and ids. */
 void format_size_short(uint64_t bytes, char *buf, size_t len);
+
+/* A duration for people: "850 ns", "2.41 us", "1.23 ms", "2.00 s". */
+void format_ns(double ns, char *buf, size_t len);
+/* A rate for people: "1.23 M", "456.7 k", "89". */
+void format_rate(double v, char *buf, size_t len);
+
+/* s as a JSON string literal, quoted and escaped, to f. */
+void json_put_str(FILE *f, const char *s);
 
 /* Placement names: "same-cpu", "cross-cpu", "unpinned". */
 const char *placement_name(enum placement p);
