@@ -70,34 +70,31 @@ typedef int (*calib_fn)(void *ctx, uint64_t n);
 #define CALIB_FIELD(k, l, u, w, what) \
 	{ #k, l, u, w, what, offsetof(struct calib, k) }
 
+#define NS CALIB_NS
+#define BPS CALIB_BYTES_PER_SEC
 const struct calib_field calib_fields[] = {
-	CALIB_FIELD(clock_read_ns, "clock read", CALIB_NS, CALIB_ONE_CPU,
+	CALIB_FIELD(clock_read_ns, "clock read", NS, CALIB_ONE_CPU,
 		    "one CLOCK_MONOTONIC read (now_ns): the price of a timestamp"),
-	CALIB_FIELD(clock_resolution_ns, "clock resolution", CALIB_NS,
-		    CALIB_ONE_CPU,
+	CALIB_FIELD(clock_resolution_ns, "clock resolution", NS, CALIB_ONE_CPU,
 		    "least nonzero step between two successive reads"),
-	CALIB_FIELD(sample_overhead_ns, "per-sample overhead", CALIB_NS,
-		    CALIB_ONE_CPU,
-		    "clock read + histogram add: inside every recorded sample"),
-	CALIB_FIELD(syscall_ns, "null syscall", CALIB_NS, CALIB_ONE_CPU,
+	CALIB_FIELD(sample_overhead_ns, "per-sample overhead", NS, CALIB_ONE_CPU,
+		    "clock read + histogram add: the harness's cost per recorded sample"),
+	CALIB_FIELD(syscall_ns, "null syscall", NS, CALIB_ONE_CPU,
 		    "syscall(SYS_getppid): into the kernel and back"),
-	CALIB_FIELD(spin_rtt_cross_ns, "spin round trip", CALIB_NS,
-		    CALIB_CROSS_CPU,
-		    "one cache line there and back between spinning processes: floor of shm wait=spin"),
-	CALIB_FIELD(futex_rtt_same_ns, "futex round trip", CALIB_NS,
-		    CALIB_SAME_CPU,
+	CALIB_FIELD(spin_rtt_cross_ns, "spin round trip", NS, CALIB_CROSS_CPU,
+		    "one cache line there and back between two spinning processes: floor of any spin hand-off"),
+	CALIB_FIELD(futex_rtt_same_ns, "futex round trip", NS, CALIB_SAME_CPU,
 		    "FUTEX_WAKE + FUTEX_WAIT there and back between processes: floor of any blocking IPC"),
-	CALIB_FIELD(futex_rtt_cross_ns, "futex round trip", CALIB_NS,
-		    CALIB_CROSS_CPU,
+	CALIB_FIELD(futex_rtt_cross_ns, "futex round trip", NS, CALIB_CROSS_CPU,
 		    "the same across CPUs: each hand-off wakes a sleeping CPU"),
-	CALIB_FIELD(memcpy_64k_bytes_per_sec, "memcpy 64 KiB",
-		    CALIB_BYTES_PER_SEC, CALIB_ONE_CPU,
+	CALIB_FIELD(memcpy_64k_bytes_per_sec, "memcpy 64 KiB", BPS, CALIB_ONE_CPU,
 		    "one core copying 64 KiB blocks, warm caches: bytes copied per second"),
-	CALIB_FIELD(memcpy_1m_bytes_per_sec, "memcpy 1 MiB",
-		    CALIB_BYTES_PER_SEC, CALIB_ONE_CPU,
+	CALIB_FIELD(memcpy_1m_bytes_per_sec, "memcpy 1 MiB", BPS, CALIB_ONE_CPU,
 		    "one core copying 1 MiB blocks, warm caches: bytes copied per second"),
 	{ .key = NULL },
 };
+#undef NS
+#undef BPS
 
 double calib_get(const struct calib *c, const struct calib_field *f)
 {
@@ -134,6 +131,13 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of CALIB_BATCHES figures (sorts v). */
+static double calib_middle(double *v)
+{
+	qsort(v, CALIB_BATCHES, sizeof(v[0]), cmp_double);
+	return v[CALIB_BATCHES / 2];
+}
+
 /*
  * Median time of one round of fn, in ns, over CALIB_BATCHES batches that
  * together take about slice_ns.  Batches are sized by doubling first, which
@@ -166,8 +170,7 @@ static int calib_median(calib_fn fn, void *ctx, int64_t slice_ns, double *out)
 			return ret;
 		per[b] = (double)(now_ns() - t0) / (double)n;
 	}
-	qsort(per, CALIB_BATCHES, sizeof(per[0]), cmp_double);
-	*out = per[CALIB_BATCHES / 2];
+	*out = calib_middle(per);
 	return 0;
 }
 
@@ -227,8 +230,7 @@ static double calib_sample_overhead(int64_t slice_ns)
 	runner_sample_overhead_ns((unsigned)n);		/* warm-up */
 	for (int b = 0; b < CALIB_BATCHES; b++)
 		per[b] = runner_sample_overhead_ns((unsigned)n);
-	qsort(per, CALIB_BATCHES, sizeof(per[0]), cmp_double);
-	return per[CALIB_BATCHES / 2];
+	return calib_middle(per);
 }
 
 /* Bytes copied per second by one core, blocks of len bytes. */
@@ -430,10 +432,17 @@ out_unmap:
 	return ret;
 }
 
-static void calib_keep(int *first, int ret)
+/* Remember the first failure, in words, for the figure named what. */
+static void calib_keep(struct calib *c, int *first, int ret, const char *what)
 {
-	if (ret && !*first)
-		*first = ret;
+	if (!ret || *first)
+		return;
+	*first = ret;
+	snprintf(c->err, sizeof(c->err), "%s: %s", what,
+		 ret == -ETIMEDOUT ? "no answer before the deadline (a process stopped or starved?)" :
+		 ret == -ECHILD ? "the child process died" :
+		 ret == -EINVAL ? "a process cannot be pinned to that CPU" :
+		 strerror(-ret));
 }
 
 int calib_run(const struct cpu_pair *cpus, unsigned budget_ms,
@@ -456,9 +465,11 @@ int calib_run(const struct cpu_pair *cpus, unsigned budget_ms,
 	}
 	if (sched_getaffinity(0, sizeof(saved), &saved))
 		return -errno;
-	first = calib_pin(cpus->a);
-	if (first)
-		return first;
+	if (calib_pin(cpus->a)) {
+		snprintf(out->err, sizeof(out->err), "cannot pin this process to CPU %d",
+			 cpus->a);
+		return -EINVAL;
+	}
 	/* Shares of the budget, in thousandths. */
 	ms = (int64_t)budget_ms * 1000;		/* ns per thousandth */
 	calib_median(calib_clock_rounds, NULL, 50 * ms, &out->clock_read_ns);
@@ -466,33 +477,25 @@ int calib_run(const struct cpu_pair *cpus, unsigned budget_ms,
 	out->sample_overhead_ns = calib_sample_overhead(50 * ms);
 	calib_median(calib_syscall_rounds, NULL, 50 * ms, &out->syscall_ns);
 	if (two)
-		calib_keep(&first, calib_pingpong(cpus->b, false, 180 * ms,
-						  &out->spin_rtt_cross_ns));
-	calib_keep(&first, calib_pingpong(cpus->a, true, 180 * ms,
-					  &out->futex_rtt_same_ns));
+		calib_keep(out, &first, calib_pingpong(cpus->b, false, 180 * ms,
+						       &out->spin_rtt_cross_ns),
+			   "spin round trip, cross-cpu");
+	calib_keep(out, &first, calib_pingpong(cpus->a, true, 180 * ms,
+					       &out->futex_rtt_same_ns),
+		   "futex round trip, same-cpu");
 	if (two)
-		calib_keep(&first, calib_pingpong(cpus->b, true, 220 * ms,
-						  &out->futex_rtt_cross_ns));
-	calib_keep(&first, calib_memcpy(64 << 10, 120 * ms,
-					&out->memcpy_64k_bytes_per_sec));
-	calib_keep(&first, calib_memcpy(1 << 20, 130 * ms,
-					&out->memcpy_1m_bytes_per_sec));
+		calib_keep(out, &first, calib_pingpong(cpus->b, true, 220 * ms,
+						       &out->futex_rtt_cross_ns),
+			   "futex round trip, cross-cpu");
+	calib_keep(out, &first, calib_memcpy(64 << 10, 120 * ms,
+					     &out->memcpy_64k_bytes_per_sec),
+		   "memcpy 64 KiB");
+	calib_keep(out, &first, calib_memcpy(1 << 20, 130 * ms,
+					     &out->memcpy_1m_bytes_per_sec),
+		   "memcpy 1 MiB");
 	if (sched_setaffinity(0, sizeof(saved), &saved))
-		calib_keep(&first, -errno);
+		calib_keep(out, &first, -errno, "restoring the CPU affinity");
 	return first;
-}
-
-/* "850.0 ns", "2.41 us", "47.1 GB/s". */
-static void calib_format(double v, enum calib_unit u, char *buf, size_t len)
-{
-	if (u == CALIB_BYTES_PER_SEC)
-		snprintf(buf, len, "%.1f GB/s", v / 1e9);
-	else if (v < 1e3)
-		snprintf(buf, len, "%.1f ns", v);
-	else if (v < 1e6)
-		snprintf(buf, len, "%.2f us", v / 1e3);
-	else
-		snprintf(buf, len, "%.2f ms", v / 1e6);
 }
 
 void calib_print(FILE *f, const struct calib *c)
@@ -513,20 +516,21 @@ void calib_print(FILE *f, const struct calib *c)
 				 c->cpu_a, c->cpu_b);
 		if (isnan(v))
 			snprintf(val, sizeof(val), "-");
+		else if (k->unit == CALIB_BYTES_PER_SEC)
+			snprintf(val, sizeof(val), "%.1f GB/s", v / 1e9);
 		else
-			calib_format(v, k->unit, val, sizeof(val));
+			format_ns(v, val, sizeof(val));
 		fprintf(f, "  %-20s %11s  %-14s %s\n", k->label, val, where,
 			k->what);
 		if (isnan(v) && k->where == CALIB_CROSS_CPU && c->cpu_b < 0)
-			fprintf(f, "  %-20s %11s  %-14s not measured: this process may run on one CPU only\n",
-				"", "", "");
+			fprintf(f, "%50s not measured: this process may run on one CPU only\n",
+				"");
 		else if (isnan(v))
-			fprintf(f, "  %-20s %11s  %-14s not measured: the measurement failed\n",
-				"", "", "");
+			fprintf(f, "%50s not measured, it failed: %s\n", "",
+				c->err[0] ? c->err : "see above");
 	}
-	fputs("spin round trip, same-cpu: not measured, it is meaningless: a spinner burns its time slice while the peer it waits for cannot run.\n",
-	      f);
-	fputs("round trip = two one-way hand-offs (one way is about half); GB/s = 10^9 bytes copied per second.\n"
-	      "A pingpong round trip also holds the per-sample overhead; compare a transport with the floor of its kind.\n",
+	fputs("spin round trip, same-cpu: not measured, it is meaningless: a spinner burns its time slice while the peer it waits for cannot run.\n"
+	      "round trip = two one-way hand-offs (one way is about half); GB/s = 10^9 bytes copied per second.\n"
+	      "A pingpong round-trip sample also holds about one clock read (it runs from inside one read to inside the next).\n",
 	      f);
 }

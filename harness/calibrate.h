@@ -35,6 +35,7 @@ struct calib {
 	double futex_rtt_cross_ns;	/* futex ping-pong, a <-> b */
 	double memcpy_64k_bytes_per_sec;	/* one core, CPU a */
 	double memcpy_1m_bytes_per_sec;
+	char err[160];			/* first failure in words, "" none */
 };
 
 enum calib_unit { CALIB_NS, CALIB_BYTES_PER_SEC };
@@ -70,8 +71,9 @@ double calib_get(const struct calib *c, const struct calib_field *f);
  * forked child pinned to cpus->a or cpus->b; every wait on either side ends
  * at a deadline, the child dies with its parent (PR_SET_PDEATHSIG) and is
  * always reaped.  Returns 0, -EINVAL when cpus->a is not allowed, or the
- * first failure of a ping-pong (-ETIMEDOUT, -ECHILD, the child's -errno);
- * figures that failed are NAN and the others are still measured.
+ * first failure of a ping-pong (-ETIMEDOUT, -ECHILD when the child died, the
+ * child's -errno), described in out->err; figures that failed are NAN and
+ * the others are still measured.
  */
 int calib_run(const struct cpu_pair *cpus, unsigned budget_ms,
 	      struct calib *out);

@@ -3,7 +3,8 @@
  * speed: every figure it can measure here is finite and positive, the
  * cross-cpu ones are NAN (and said to be) with one CPU, a child that cannot
  * start fails its figure without hanging the rest, the caller's affinity
- * comes back, and no child process is left behind.
+ * comes back, no child process is left behind, and the command line takes
+ * `calibrate` with no flags but --help.
  */
 #include <errno.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 
 #include "calibrate.h"
 #include "check.h"
+#include "cli.h"
 
 #define BUDGET_MS 300
 
@@ -70,6 +72,30 @@ static void check_figures(const struct calib *c, bool cross_ok,
 	      c->batches);
 }
 
+/* `ipcbench calibrate` takes no flags but --help. */
+static void check_cli(void)
+{
+	char *ok[] = { "ipcbench", "calibrate", NULL };
+	char *help[] = { "ipcbench", "calibrate", "--help", NULL };
+	char *flag[] = { "ipcbench", "calibrate", "-q", NULL };
+	char *arg[] = { "ipcbench", "calibrate", "x.yaml", NULL };
+	char *typo[] = { "ipcbench", "calibrat", NULL };
+	char err[CONFIG_ERR_LEN];
+	struct cli c;
+
+	CHECK(cli_parse(2, ok, &c, err, sizeof(err)) == 0 &&
+	      c.cmd == CMD_CALIBRATE, "calibrate: %s", err);
+	CHECK(cli_parse(3, help, &c, err, sizeof(err)) == 0 &&
+	      c.cmd == CMD_HELP, "calibrate --help");
+	CHECK(cli_parse(3, flag, &c, err, sizeof(err)) == -EINVAL,
+	      "calibrate -q");
+	CHECK_STR_CONTAINS(err, "takes no flags");
+	CHECK(cli_parse(3, arg, &c, err, sizeof(err)) == -EINVAL,
+	      "calibrate x.yaml");
+	CHECK(cli_parse(2, typo, &c, err, sizeof(err)) == -EINVAL, "calibrat");
+	CHECK_STR_CONTAINS(err, "calibrate");
+}
+
 static char *print_to_string(const struct calib *c)
 {
 	char *text = NULL;
@@ -106,6 +132,7 @@ int main(void)
 	int ret, nope;
 
 	check_fields_named();
+	check_cli();
 	CHECK(runner_pick_cpus(&cpus) == 0, "runner_pick_cpus");
 	CHECK(sched_getaffinity(0, sizeof(before), &before) == 0,
 	      "sched_getaffinity");
@@ -155,7 +182,7 @@ int main(void)
 		      "same-cpu figure still measured");
 		check_no_child("a child on a forbidden CPU");
 		text = print_to_string(&c);
-		CHECK_STR_CONTAINS(text, "not measured: the measurement failed");
+		CHECK_STR_CONTAINS(text, "not measured, it failed: spin round trip, cross-cpu: a process cannot be pinned to that CPU");
 		free(text);
 
 		/* The caller itself on a forbidden CPU: nothing measured. */
@@ -164,6 +191,7 @@ int main(void)
 		CHECK(ret == -EINVAL, "caller on forbidden CPU %d: %d", nope,
 		      ret);
 		CHECK(isnan(c.clock_read_ns), "nothing measured");
+		CHECK_STR_CONTAINS(c.err, "cannot pin this process to CPU");
 	}
 	CHECK(sched_getaffinity(0, sizeof(after), &after) == 0 &&
 	      CPU_EQUAL(&before, &after), "affinity restored at the end");
