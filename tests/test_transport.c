@@ -2,7 +2,10 @@
  * test_transport.c - one transport driven through its ops table alone,
  * without the harness runner: `test_transport NAME [key=value ...]`.
  *
- * For each message size (16, 64, 4096, 65536 bytes) that check() accepts:
+ * transport_check() must accept the table, and refuse it once its explain
+ * text is missing, has an empty section or too long a pick line.
+ *
+ * Then, for each message size (16, 64, 4096, 65536 bytes) that check() accepts:
  * setup() in a fresh private directory, fork a client and a server, echo
  * N messages (the server verifies every byte and sends each back, the
  * client verifies the echo), then a one-way burst of N verified messages,
@@ -455,6 +458,38 @@ static bool set_option(const struct transport_ops *ops, char *arg,
 	return true;
 }
 
+/* transport_check() must refuse the table without its lesson, with any
+ * section of it empty, or with an overview line too long to fit. */
+static void check_explain_required(const struct transport_ops *ops)
+{
+	struct transport_ops o = *ops;
+	struct transport_explain e = *ops->explain;
+	char why[TRANSPORT_ERR_LEN], pick[EXPLAIN_PICK_MAX + 2];
+
+	o.explain = NULL;
+	CHECK(transport_check(&o, why, sizeof(why)) == -EINVAL,
+	      "%s: accepted without explain text", ops->name);
+	o.explain = &e;
+	for (unsigned i = 0; i < TRANSPORT_SECTIONS; i++) {
+		const char **text = (const char **)((char *)&e +
+						    transport_sections[i].offset);
+		const char *keep = *text;
+
+		*text = "";
+		CHECK(transport_check(&o, why, sizeof(why)) == -EINVAL &&
+		      strstr(why, transport_sections[i].heading),
+		      "%s: accepted an empty '%s'", ops->name,
+		      transport_sections[i].heading);
+		*text = keep;
+	}
+	memset(pick, 'x', sizeof(pick) - 1);
+	pick[sizeof(pick) - 1] = '\0';
+	e.pick = pick;
+	CHECK(transport_check(&o, why, sizeof(why)) == -EINVAL,
+	      "%s: accepted a pick line of %zu characters", ops->name,
+	      strlen(pick));
+}
+
 int main(int argc, char **argv)
 {
 	const struct transport_ops *ops;
@@ -473,6 +508,7 @@ int main(int argc, char **argv)
 	CHECK(transport_check(ops, why_buf, sizeof(why_buf)) == 0, "%s", why_buf);
 	if (check_failed)
 		return check_summary(name);
+	check_explain_required(ops);
 	if (ops->unsupported) {
 		printf("%s: skipped: %s\n", ops->name, ops->unsupported);
 		return 77;

@@ -1,49 +1,10 @@
 /*
  * fifo.c - named pipes (FIFOs): a pipe that unrelated processes reach by a
- * path in the file system.  The pipe itself is as in pipe.c.
- *
- * Mechanism.  setup() creates two FIFOs with mkfifo(): <dir>/c2s (client to
- * server) and <dir>/s2c.  The name is only a meeting point: when a process
- * open()s it, the kernel attaches it to the FIFO's pipe object (created on
- * the first open, freed when the last descriptor closes), and from then on
- * every read and write is exactly a pipe's.  One message, one direction:
- * write() copies user memory into the pipe's pages and read() copies it out:
- * 2 syscalls, 2 copies.  A reader with nothing to read sleeps on the pipe's
- * wait queue until the writer's write() wakes it; a writer sleeps while the
- * buffer is full.
- *
- * Semantics.  A byte stream without message boundaries (writes up to
- * PIPE_BUF = 4096 bytes are atomic), so send() and recv() loop over short
- * transfers.  Reliable and in order.  When the writer closes, the reader
- * gets end of file (-EPIPE here).
- *
- * Opening.  open() of a FIFO blocks until the other end is opened too: a
- * reader waits for a writer and a writer for a reader.  Two processes that
- * each open their read end first would wait for each other forever, so
- * both open c2s first (client to write, server to read), then s2c.  If the
- * peer dies before opening, open() waits until the supervisor's deadline.
- *
- * Strangers.  The FIFOs are 0600 in a 0700 directory: other users cannot
- * open them.  A process of the same user that opens one before the case
- * starts reads or writes bytes of its own, which the receiver's sequence
- * and cookie checks catch: the case fails loudly.  Once a side has both its
- * ends open, the other side has too (each open() waited for its peer), so
- * it unlinks both names: from then on no one can join.
- *
- * Persistence and limits.  The pipe's data is gone when the last descriptor
- * closes, but the name stays in the file system until unlink(), like a
- * file: open() removes both once they are open, teardown() if a side never
- * got that far.  The buffer is 64 KiB by default; option pipe_size asks
- * for another (rounded up to a power of two pages, at most
- * sysctl fs.pipe-max-size = 1 MiB unprivileged).  A FIFO's buffer exists
- * only while it is open, so the writer of each FIFO sizes it in open(),
- * before the first byte; setup() sizes a probe open to learn what the
- * kernel grants and reports that in t->info.
- *
- * Pitfalls.  The open() rendezvous above; SIGPIPE on writing without a
- * reader (the harness ignores SIGPIPE in its children, so write() fails
- * with EPIPE); a FIFO left behind after a crash still blocks the next
- * mkfifo() with EEXIST, which is why every case has a fresh directory.
+ * path in the file system; the pipe itself is as in pipe.c.  fifo_explain
+ * below is the lesson `ipcbench explain fifo` prints.  The code makes two
+ * FIFOs in the case's private directory, opens them in an order that cannot
+ * deadlock (fifo_open()), and removes the names as soon as both sides are
+ * in, so that no one else can join.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +17,68 @@
 
 #include "pipeutil.h"
 #include "transport.h"
+
+static const struct transport_explain fifo_explain = {
+	.pick = "unrelated processes, one way, a path to meet at",
+	.mechanism =
+		"mkfifo() (or the mkfifo command) creates a special file.  "
+		"Opening it attaches the process to a pipe object, created at "
+		"the first open and freed at the last close; from then on "
+		"reads and writes are exactly a pipe's (`ipcbench explain "
+		"pipe`).  The file only names the meeting point: no data ever "
+		"goes to the disk.  One FIFO carries bytes one way, so a "
+		"conversation needs two.",
+	.cost =
+		"As a pipe: write() copies into the pipe's pages, read() "
+		"copies out: 2 system calls and 2 copies per message one way.  "
+		"The open() costs a path lookup once, nothing per message.",
+	.blocking =
+		"Reads and writes block as a pipe's do: an empty FIFO puts "
+		"the reader to sleep until a write wakes it, a full one the "
+		"writer.  In addition open() blocks until the other end is "
+		"opened too: a reader waits for a writer and a writer for a "
+		"reader.  With O_NONBLOCK a reader's open() returns at once "
+		"and a writer's fails with ENXIO while there is no reader.  "
+		"Two processes that each open their read end first wait for "
+		"each other forever: agree on one order.",
+	.boundaries =
+		"A byte stream, as a pipe: writes of at most PIPE_BUF (4096) "
+		"bytes are atomic, larger ones may be split, so frame "
+		"messages and loop over short reads.  Reliable and in order.  "
+		"When every writer has closed, the reader gets end of file "
+		"and must open again to wait for the next writer.",
+	.persistence =
+		"The name stays in the file system until unlink(), like a "
+		"file, even after every process has closed it; the data does "
+		"not: what is unread when the last descriptor closes is "
+		"discarded.  A stale name makes the next mkfifo() fail with "
+		"EEXIST: remove it, or make FIFOs in a fresh directory.",
+	.limits =
+		"- Buffer: as a pipe's, 64 KiB by default, up to "
+		"fs.pipe-max-size (1 MiB) with fcntl(F_SETPIPE_SZ), which "
+		"needs an open descriptor: the buffer exists only while the "
+		"FIFO is open.\n"
+		"- Access: the file's mode decides who may open it (0600: its "
+		"owner only).  fs.protected_fifos (1 where systemd sets it; "
+		"`sysctl fs.protected_fifos`) refuses O_CREAT opens of another "
+		"user's FIFO in a world-writable sticky directory such as "
+		"/tmp.\n"
+		"- The path: at most PATH_MAX (4096) bytes, 255 per name.",
+	.choose =
+		"Unrelated processes on one host that agree on a path; "
+		"one-way streams; shell scripts (mkfifo, then redirect into "
+		"it); a daemon's simple command channel.  As fast as a pipe.  "
+		"For several clients that need answers, or to know who is "
+		"on the other end, a Unix socket is the better tool.",
+	.pitfalls =
+		"- The open() rendezvous: a wrong order deadlocks, and a peer "
+		"that never comes leaves open() waiting forever.\n"
+		"- Several writers share one stream: their messages interleave "
+		"beyond PIPE_BUF and the reader cannot tell who wrote what.\n"
+		"- A stale FIFO after a crash; SIGPIPE, as with any pipe.\n"
+		"- open() with O_RDWR never blocks on Linux, but POSIX leaves "
+		"it undefined: it is not portable.",
+};
 
 enum { FIFO_C2S, FIFO_S2C };
 static const char *const fifo_names[] = { [FIFO_C2S] = "c2s", [FIFO_S2C] = "s2c" };
@@ -83,7 +106,11 @@ static int fifo_open_path(struct transport *t, unsigned which, int flags,
 	return 0;
 }
 
-/* What the kernel grants for pipe_size, learnt on a short-lived open. */
+/*
+ * What the kernel grants for pipe_size, learnt on a short-lived open.  A
+ * FIFO's buffer exists only while it is open, so the writer of each FIFO
+ * sizes it in open(), before the first byte; this probe only tells t->info.
+ */
 static int fifo_probe_size(struct transport *t)
 {
 	int fd, ret;
@@ -121,6 +148,21 @@ static int fifo_setup(struct transport *t)
 	return fifo_probe_size(t);
 }
 
+/*
+ * Opening.  open() of a FIFO blocks until the other end is opened too.  Two
+ * processes that each opened their read end first would wait for each
+ * other forever, so both open c2s first (client to write, server to read),
+ * then s2c.  If the peer dies before opening, open() waits until the
+ * supervisor's deadline.
+ *
+ * Strangers.  The FIFOs are 0600 in a 0700 directory: other users cannot
+ * open them.  A process of the same user that opens one before the case
+ * starts reads or writes bytes of its own, which the receiver's sequence
+ * and cookie checks catch: the case fails loudly.  Once a side has both its
+ * ends open, the other side has too (each open() waited for its peer), so
+ * it unlinks both names: from then on no one can join, and teardown()
+ * removes them only if a side never got that far.
+ */
 static int fifo_open(struct transport *t)
 {
 	struct fifo_priv *p = t->priv;
@@ -202,6 +244,7 @@ const struct transport_ops transport_fifo = {
 	.summary = "two named pipes (mkfifo); kernel copies each message in and out",
 	.flags = TF_STREAM | TF_PATH,
 	.options = fifo_options,
+	.explain = &fifo_explain,
 	.setup = fifo_setup,
 	.open = fifo_open,
 	.send = fifo_send,

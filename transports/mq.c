@@ -1,40 +1,12 @@
 /*
- * mq.c - POSIX message queues: the kernel keeps a queue of whole messages.
- *
- * Mechanism.  setup() creates two named queues, "/<tag>.c2s" and
- * "/<tag>.s2c", with mq_open(O_CREAT | O_EXCL); the descriptors (on Linux,
- * file descriptors) are inherited by both children across fork.  The client
- * writes c2s and reads s2c, the server the other way round.  mq_timedsend()
- * copies the message from the sender into a kernel buffer attached to the
- * queue; mq_timedreceive() copies the oldest one out to the receiver.  Per
- * message: 2 syscalls and 2 copies, both done by the kernel (shared memory
- * needs neither syscalls nor kernel copies; a pipe needs the same two).
- *
- * Semantics.  Messages keep their boundaries: one send is one receive, never
- * merged or split, and a receiver learns the length of each.  Reliable and
- * in order (within a priority; we send everything at priority 0).  A full
- * queue puts the sender to sleep, an empty one the receiver; the kernel
- * wakes the sleeper when the other side acts, so in ping-pong every message
- * is a sleep and a wake-up, as with a pipe.  Nobody spins.
- *
- * Persistence and limits.  A queue is a kernel object with a name that lives
- * until mq_unlink() even when no process has it open (visible in
- * /dev/mqueue if that file system is mounted; it need not be): teardown()
- * unlinks both, and `ipcbench clean` removes what crashed runs leaked.  The
- * kernel bounds queues by sysctls: fs.mqueue.msgsize_max (largest message,
- * 8192 by default) and fs.mqueue.msg_max (deepest queue, 10 by default);
- * beyond them mq_open() fails with EINVAL unless the process has
- * CAP_SYS_RESOURCE.  All queues of a user together may hold at most
- * RLIMIT_MSGQUEUE bytes (819200 by default, `ulimit -q`), so leaked queues
- * make later runs fail with EMFILE.  check() reads these limits and skips a
- * case beyond them, naming the setting to raise; messages are never cut.
- *
- * Pitfalls.  mq_receive() with a buffer smaller than the queue's message
- * size fails with EMSGSIZE, whatever the size of the waiting message.
- * Timeouts of mq_timedsend/mq_timedreceive are absolute CLOCK_REALTIME
- * times, not intervals and not CLOCK_MONOTONIC.  A blocking wait without a
- * timeout hangs forever if the peer died: every wait here ends after
- * t->io_timeout_ms with -ETIMEDOUT.
+ * mq.c - POSIX message queues: the kernel keeps a queue of whole messages
+ * under a name.  pmq_explain below is the lesson `ipcbench explain mq`
+ * prints.  The code creates two queues, "/<tag>.c2s" and "/<tag>.s2c",
+ * before the fork (both children inherit the descriptors), sends everything
+ * at priority 0, bounds every wait by t->io_timeout_ms (a queue cannot see
+ * its peer die), and reads the kernel's limits in check() so that a case
+ * beyond them is skipped, naming the setting to raise: messages are never
+ * cut.  (pmq_, not mq_: that prefix belongs to libc.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +21,81 @@
 
 #include "transport.h"
 #include "util.h"
+
+static const struct transport_explain pmq_explain = {
+	.pick = "whole messages, priorities; they outlive the sender",
+	.mechanism =
+		"mq_open(\"/name\", O_CREAT | ..., mode, &attr) creates a named "
+		"queue kept by the kernel, in the mqueue file system; on Linux "
+		"the mqd_t it returns is a file descriptor.  mq_send() copies "
+		"a message into a kernel buffer attached to the queue; "
+		"mq_receive() copies out the oldest message of the highest "
+		"priority.  Sender and receiver need not be related, nor even "
+		"run at the same time.  A queue carries messages one way in "
+		"practice: ipcbench uses two, one per direction.",
+	.cost =
+		"2 system calls and 2 copies per message one way, both copies "
+		"made by the kernel: what a pipe costs, with whole messages "
+		"instead of bytes.  mq_timedsend() and mq_timedreceive() are "
+		"the same calls with a deadline.",
+	.blocking =
+		"A full queue puts the sender to sleep, an empty one the "
+		"receiver; the kernel wakes the sleeper when the other side "
+		"acts, so in ping-pong every message is a sleep and a wake-up, "
+		"as with a pipe.  With O_NONBLOCK the calls fail with EAGAIN "
+		"instead.  The descriptor works with poll() and epoll on "
+		"Linux, and mq_notify() can send a signal or start a thread "
+		"when a message arrives in an empty queue.",
+	.boundaries =
+		"Messages keep their boundaries: one send is one receive, "
+		"never merged or split, and the receiver learns each "
+		"message's length.  Priorities 0 to 32767 "
+		"(sysconf(_SC_MQ_PRIO_MAX)): higher first, first in first out "
+		"within a priority.  Reliable: nothing is dropped; a full "
+		"queue blocks the sender or refuses it.",
+	.persistence =
+		"Kernel persistence: a queue and the messages in it live until "
+		"mq_unlink() or reboot, even when no process has it open.  A "
+		"sender can exit, and a receiver started later still finds "
+		"its messages (`ipcbench claims` tests this).  To see queues, "
+		"mount the file system once, `mount -t mqueue none "
+		"/dev/mqueue`; then `cat /dev/mqueue/NAME` shows QSIZE, the "
+		"bytes queued.  Leaked queues count against their owner's "
+		"limit until removed (`ipcbench clean` removes those of "
+		"crashed runs).",
+	.limits =
+		"Small by default; mq_open() fails beyond them:\n"
+		"- fs.mqueue.msg_max: messages per queue, 10 by default "
+		"(EINVAL beyond);\n"
+		"- fs.mqueue.msgsize_max: bytes per message, 8192 by default "
+		"(EINVAL);\n"
+		"- fs.mqueue.queues_max: queues on the system, 256 (ENOSPC);\n"
+		"- RLIMIT_MSGQUEUE (`ulimit -q`): bytes that all queues of one "
+		"user may hold, 819200 by default (EMFILE).\n"
+		"CAP_SYS_RESOURCE lifts the three sysctls (up to fixed hard "
+		"limits).  "
+		"Read them with `grep . /proc/sys/fs/mqueue/*`; ipcbench skips "
+		"a case beyond them and names the setting to raise.",
+	.choose =
+		"Small, whole messages between unrelated processes; a message "
+		"that must wait for a receiver not yet running; urgent "
+		"messages that should overtake (priorities); a queue to poll() "
+		"beside sockets.  Not for bulk data: a message is at most 8 "
+		"KiB by default and every byte is copied twice.",
+	.pitfalls =
+		"- The defaults are small, a queue of 10 messages of 8 KiB, "
+		"and raising them needs root (sysctl).\n"
+		"- mq_receive() with a buffer smaller than the queue's "
+		"mq_msgsize fails with EMSGSIZE, whatever the size of the "
+		"waiting message.\n"
+		"- Timeouts of mq_timedsend() and mq_timedreceive() are "
+		"absolute CLOCK_REALTIME times: setting the clock moves them.\n"
+		"- A receiver waiting without a timeout hangs forever when the "
+		"sender died: the queue cannot tell.\n"
+		"- Names start with '/' and hold no other '/'.\n"
+		"- Leaked queues fill RLIMIT_MSGQUEUE, and later mq_open() "
+		"calls fail with EMFILE.",
+};
 
 #define PMQ_PROC "/proc/sys/fs/mqueue/"
 /* What the kernel charges to RLIMIT_MSGQUEUE per message besides its bytes:
@@ -280,6 +327,7 @@ const struct transport_ops transport_mq = {
 	.summary = "POSIX message queues: the kernel copies each message in and out",
 	.flags = 0,
 	.options = pmq_options,
+	.explain = &pmq_explain,
 	.check = pmq_check,
 	.setup = pmq_setup,
 	.open = pmq_open,

@@ -1,45 +1,10 @@
 /*
  * pipe.c - anonymous pipes: the oldest Unix IPC, a one-way byte stream
- * between related processes.  Not a named object: see fifo.c for that.
- *
- * Mechanism.  pipe2() returns two descriptors, a read end and a write end,
- * of one kernel object: a ring of page-sized buffers (16 pages = 64 KiB by
- * default) with a wait queue for readers and one for writers.  A pipe goes
- * one way, so a conversation needs two: c2s (client to server) and s2c.
- * Only processes that inherit the descriptors can use a pipe; it has no
- * name.  One message, one direction: write() copies user memory into the
- * pipe's pages, read() copies them out to the reader: 2 syscalls, 2 copies.
- * A reader with nothing to read sleeps on the pipe's wait queue; the
- * writer's write() wakes it and the scheduler runs it (in ping-pong that is
- * one sleep and one wake-up per message, the main cost across CPUs).  A
- * writer that finds the ring full sleeps until the reader frees room, so a
- * message larger than the buffer costs several such hand-overs.
- *
- * Semantics.  A byte stream: no message boundaries.  A write of at most
- * PIPE_BUF (4096) bytes is atomic; a larger one may be read in pieces, so
- * send() and recv() loop over short transfers (fd_write_full and
- * fd_read_full).  Reliable and in order.
- *
- * Why the parent parks the ends.  The textbook pattern is pipe(); fork();
- * then every process closes the ends it does not use, the parent included:
- * a reader sees end of file only when every write end is closed, so one
- * forgotten copy makes it wait forever when its peer dies.  Our parent is a
- * supervisor that forks two children and outlives them, and it gets no call
- * between the forks and teardown().  So setup() sends the four descriptors
- * into a Unix datagram socket as SCM_RIGHTS messages, one per child, and
- * closes its own copies; each child's open() takes one message out, keeps
- * the two ends it uses and closes the other two.  This costs nothing per
- * message; it keeps a peer's exit visible: read() returns 0 (-EPIPE here).
- *
- * Persistence and limits.  Gone when the last descriptor closes; nothing to
- * clean up.  Option pipe_size asks for another buffer (F_SETPIPE_SZ): the
- * kernel rounds up to a power of two pages and refuses more than sysctl
- * fs.pipe-max-size (1 MiB) without privilege; t->info says what it granted.
- *
- * Pitfalls.  write() into a pipe without readers raises SIGPIPE, which kills
- * by default; the harness ignores SIGPIPE in its children, so write() fails
- * with EPIPE instead.  Several writers on one pipe interleave the pieces of
- * messages larger than PIPE_BUF (each of our pipes has one writer).
+ * between related processes (fifo.c is the named kind).  The lesson comes
+ * first: pipe_explain below is what `ipcbench explain pipe` prints, the
+ * mechanism, costs, semantics, limits and pitfalls.  The code then follows
+ * the textbook, two pipes for two directions, with one twist for a
+ * supervisor that outlives its children: see pipe_setup().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +16,79 @@
 
 #include "pipeutil.h"
 #include "transport.h"
+
+static const struct transport_explain pipe_explain = {
+	.pick = "parent and child, one way; the simplest, no cleanup",
+	.mechanism =
+		"pipe() (or pipe2()) returns two file descriptors, a read end "
+		"and a write end, of one kernel object: a ring of page-sized "
+		"buffers (16 pages, 64 KiB, by default) with a wait queue for "
+		"readers and one for writers.  A pipe carries bytes one way, "
+		"so a conversation needs two.  It has no name: only processes "
+		"that inherit the descriptors across fork() (or receive them "
+		"over a Unix socket) can use it.  The shell's `a | b` is one "
+		"pipe.",
+	.cost =
+		"write() copies the message from the sender's memory into the "
+		"pipe's pages; read() copies it out into the receiver's: 2 "
+		"system calls and 2 copies per message one way, 4 and 4 per "
+		"round trip.  A message larger than the free room in the "
+		"buffer moves in pieces, each a sleep and a wake-up.  "
+		"(vmsplice() and splice() can move pages without copying, "
+		"with rules about when the sender may reuse its buffer.)",
+	.blocking =
+		"A reader that finds the pipe empty sleeps on its wait queue; "
+		"the writer's write() wakes it and the scheduler runs it.  A "
+		"writer that finds the ring full sleeps until the reader frees "
+		"a buffer.  In ping-pong every message is a sleep and a "
+		"wake-up: on one CPU a context switch, across CPUs an "
+		"interrupt to wake the other CPU, which is dear in a virtual "
+		"machine.  With O_NONBLOCK the calls fail with EAGAIN instead "
+		"of sleeping, for poll() and epoll loops.",
+	.boundaries =
+		"A byte stream: the reader gets bytes, not messages.  A write "
+		"of at most PIPE_BUF (4096 bytes on Linux) is atomic, never "
+		"interleaved with other writers' bytes; a larger one may be "
+		"split, and one read() may return part of a message, or the "
+		"end of one and the start of the next.  Frame messages "
+		"yourself (a fixed size or a length prefix) and loop over "
+		"short reads.  Reliable and in order.\n"
+		"When every write end is closed, read() returns 0 (end of "
+		"file).  Writing when every read end is closed raises SIGPIPE, "
+		"which kills by default; with SIGPIPE ignored, write() fails "
+		"with EPIPE.",
+	.persistence =
+		"Nothing to name and nothing to clean up: the pipe lives while "
+		"some process holds one of its descriptors, and unread data "
+		"goes with it.  A crash leaks nothing.",
+	.limits =
+		"- Buffer: 64 KiB by default.  fcntl(fd, F_SETPIPE_SZ, n) asks "
+		"for another size, rounded up to a power-of-two number of "
+		"pages, at most fs.pipe-max-size (1 MiB by default: "
+		"`sysctl fs.pipe-max-size`) without CAP_SYS_RESOURCE; "
+		"fcntl(fd, F_GETPIPE_SZ) reads what was granted.\n"
+		"- Per user: once one user's pipes hold more than "
+		"fs.pipe-user-pages-soft pages (16384, 64 MiB), new pipes get "
+		"a minimal buffer of 2 pages.\n"
+		"- Descriptors: two per pipe, counted against `ulimit -n`.",
+	.choose =
+		"A parent and the children it forks, or a shell pipeline: the "
+		"simplest IPC there is, everywhere, with end of file for free "
+		"when the writer exits.  One direction per pipe.  For "
+		"unrelated processes take a FIFO or a Unix socket; for whole "
+		"messages a message queue or a datagram socket.",
+	.pitfalls =
+		"- A forgotten copy of a write end (in the parent, or in a "
+		"child that did not close it) means the reader never sees end "
+		"of file: close the ends you do not use right after fork().\n"
+		"- SIGPIPE kills a writer whose reader has gone, unless it is "
+		"ignored or handled.\n"
+		"- Two processes that each write more than a pipe holds "
+		"before reading the other pipe deadlock: the classic trap of "
+		"talking both ways to a child.\n"
+		"- Several writers on one pipe interleave the pieces of writes "
+		"larger than PIPE_BUF.",
+};
 
 /* The four ends, in the order pipe2() returns them and they are parked. */
 enum { PIPE_C2S_RD, PIPE_C2S_WR, PIPE_S2C_RD, PIPE_S2C_WR, PIPE_ENDS };
@@ -116,6 +154,20 @@ static int pipe_unpark(struct transport *t, int sock, int ends[PIPE_ENDS])
 	return 0;
 }
 
+/*
+ * Why the parent parks the ends.  The textbook pattern is pipe(); fork();
+ * then every process closes the ends it does not use, the parent included:
+ * a reader sees end of file only when every write end is closed, so one
+ * forgotten copy makes it wait forever when its peer dies.  Our parent is a
+ * supervisor that forks two children and outlives them, and it gets no call
+ * between the forks and teardown().  So setup() sends the four descriptors
+ * into a Unix datagram socket as SCM_RIGHTS messages, one per child, and
+ * closes its own copies; each child's open() takes one message out, keeps
+ * the two ends it uses and closes the other two.  This costs nothing per
+ * message; it keeps a peer's exit visible: read() returns 0 (-EPIPE here).
+ * The harness ignores SIGPIPE in its children, so a write to a pipe
+ * without readers fails with EPIPE instead of killing the writer.
+ */
 static int pipe_setup(struct transport *t)
 {
 	int ends[PIPE_ENDS] = { -1, -1, -1, -1 };
@@ -220,6 +272,7 @@ const struct transport_ops transport_pipe = {
 	.summary = "two anonymous pipes; kernel copies each message in and out",
 	.flags = TF_STREAM,
 	.options = pipe_options,
+	.explain = &pipe_explain,
 	.setup = pipe_setup,
 	.open = pipe_open,
 	.send = pipe_send,

@@ -1,50 +1,22 @@
 /*
- * shm.c - POSIX shared memory rings: the data never passes through the kernel.
- *
- * Mechanism.  setup() creates a named segment, shm_open("/<tag>.shm"), sizes
- * it and maps it MAP_SHARED before the fork, so both children see the same
- * physical pages.  It holds two rings of message slots, client->server and
- * server->client: the bounded buffer of your OS course.  send() memcpy()s the
- * message into the next free slot and publishes it; recv() waits for the next
- * published slot, memcpy()s the message out and hands the slot back.  Copies
- * per message: 2, both done by the processes; the kernel copies nothing (a
- * pipe: 2 syscalls, 2 copies by the kernel).  Messages keep their boundaries
- * (one slot, one message), arrive in order, are never lost; a full ring makes
- * the sender wait.
- *
- * Waiting, option wait.
- *  sem:  two POSIX semaphores per ring, in the segment (sem_init pshared=1):
- *        "free" counts empty slots, "full" published ones.  glibc does
- *        sem_post/sem_wait as one atomic instruction while the count allows;
- *        only a waiter that finds 0 sleeps in futex(FUTEX_WAIT), and only a
- *        post that sees a sleeper calls futex(FUTEX_WAKE).  So a message costs
- *        0 syscalls when nobody waits, 2 (sleep, wake) when the receiver was
- *        asleep, as it always is in ping-pong.  Waking a sleeper on another
- *        CPU is the dear part: an interrupt between CPUs (~10 us in a VM).
- *  spin: no syscalls at all.  Each slot starts with a sequence word: the
- *        sender writes the data, then the word (release order); the receiver
- *        reads the word in a loop (acquire order, pause hint) until it says
- *        "message pos is here".  Nobody ever sleeps: a waiting side burns a
- *        whole CPU, all the time.  With both sides on one CPU the spinner uses
- *        up its time slice waiting for a peer that cannot run meanwhile, so
- *        check() refuses spin with same-cpu placement.
+ * shm.c - POSIX shared memory rings: the data never passes through the
+ * kernel.  shmring_explain below is the lesson `ipcbench explain shm`
+ * prints: the mechanism, the two wait modes (semaphores, spinning), costs,
+ * limits and pitfalls.  The code keeps two rings of message slots in one
+ * segment, created and mapped before the fork, and bounds every wait by
+ * t->io_timeout_ms so that a dead peer cannot hang the other side.
  *
  * Layout.  CPUs hand memory to each other in 64-byte cache lines.  Slots are
  * line-aligned and a sequence word shares its line with the start of the
  * message (a 56-byte message crosses in one line, a 64-byte one needs two);
  * semaphores and the consumer's position each have a line of their own, and
  * the producer reads that position only when its last copy says "full", so
- * no line bounces between the CPUs unless a message does.
- *
- * Persistence and limits.  The segment is a file in /dev/shm, a tmpfs in RAM,
- * and outlives both processes until shm_unlink(): teardown() unlinks it,
- * `ipcbench clean` removes what crashed runs leaked.  Its size is bounded by
- * the free space of /dev/shm (half the RAM by default).
- *
- * Pitfalls.  A plain sem_wait(), or a naive spin loop, waits forever when the
- * peer died: every wait here ends after t->io_timeout_ms with -ETIMEDOUT.
- * Touching a page that a full tmpfs cannot back kills with SIGBUS.  Spinning
- * on one CPU measures the scheduler.  A leaked segment holds its RAM.
+ * no line bounces between the CPUs unless a message does.  Even so a
+ * hand-off moves each line of a message twice (the sender takes it back from
+ * the receiver that polls it, then the receiver fetches it), where one line
+ * shared by both directions moves once: here a round trip costs ~2.5x the
+ * spin floor `ipcbench calibrate` measures, and a 64 KiB stream runs at ~40%
+ * of one core's memcpy, the rate one core pulls lines out of another's cache.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +33,99 @@
 
 #include "transport.h"
 #include "util.h"
+
+static const struct transport_explain shmring_explain = {
+	.pick = "fastest, big messages; you do the synchronisation",
+	.mechanism =
+		"shm_open() creates a named object, a file in /dev/shm (a tmpfs "
+		"in RAM); ftruncate() sizes it and mmap(MAP_SHARED) maps it, "
+		"so both processes see the same physical pages.  (Related "
+		"processes can instead map anonymous shared memory before "
+		"fork(), or share a memfd_create() descriptor.)  From then on "
+		"the kernel is out of the data path: it is plain memory, and "
+		"the processes agree on a layout and on synchronisation "
+		"themselves.  ipcbench keeps two rings of message slots, one "
+		"per direction, the bounded buffer of your OS course: the "
+		"sender copies a message into a free slot and publishes it; "
+		"the receiver waits for it, copies it out and hands the slot "
+		"back.",
+	.cost =
+		"2 copies per message, both memcpy() by the processes; the "
+		"kernel copies nothing (a sender that builds its message in "
+		"the slot and a receiver that reads it there need no copy at "
+		"all).  System calls only to wait and to wake: with wait=sem "
+		"none while the counts allow, 2 futex() calls (a sleep and a "
+		"wake-up) when the receiver must sleep, as it always does in "
+		"ping-pong; with wait=spin none at all.  Page faults happen "
+		"once, on first touch.",
+	.blocking =
+		"- wait=sem: two POSIX semaphores per ring, in the segment "
+		"(sem_init() with pshared=1): \"free\" counts empty slots, "
+		"\"full\" published messages.  glibc builds them on the futex: "
+		"sem_wait() and sem_post() are one atomic operation while the "
+		"count allows; a waiter that finds 0 sleeps in "
+		"futex(FUTEX_WAIT), and sem_post() calls futex(FUTEX_WAKE) "
+		"only when it sees a sleeper.  Waking a sleeper on another CPU "
+		"takes an interrupt between CPUs: the dear part, especially in "
+		"a VM.\n"
+		"- wait=spin: the receiver reads a sequence word in a loop "
+		"(acquire order, with a pause hint) until the sender's store "
+		"(release order) says the message is there.  No system call, "
+		"no sleep, no wake-up: only cache lines moving between CPUs.  "
+		"The price is a whole CPU burnt by each waiting side.  With "
+		"both sides on one CPU the spinner burns its time slice while "
+		"the peer that would end the wait cannot run, so ipcbench "
+		"refuses spin with same-cpu placement.",
+	.boundaries =
+		"Whatever the layout says: here one slot is one message, "
+		"reliable and in order, and a full ring makes the sender wait.  "
+		"Nothing enforces it: a bug or a hostile process can overwrite "
+		"the other's data at any time, so shared memory is for "
+		"processes that trust each other.",
+	.persistence =
+		"A named segment has kernel persistence: it outlives every "
+		"process until shm_unlink(), a file in /dev/shm holding its "
+		"RAM.  Once both sides have mapped it the name can go (the "
+		"mappings keep the memory); ipcbench unlinks it at teardown, "
+		"and `ipcbench clean` removes the segments of crashed runs.  "
+		"Anonymous mappings and memfds vanish with their last user.  "
+		"Named semaphores (sem_open()) are files in /dev/shm too, "
+		"sem.NAME.",
+	.limits =
+		"- Size: the free space of /dev/shm, a tmpfs of half the RAM "
+		"by default (`df -h /dev/shm`).  Touching a page that a full "
+		"tmpfs cannot back raises SIGBUS, so ipcbench reserves every "
+		"page up front with posix_fallocate().\n"
+		"- The pages count against the memory cgroup of the process "
+		"that touched them first.\n"
+		"- Names: one leading '/', no other, at most NAME_MAX (255) "
+		"bytes.\n"
+		"- wait=spin needs a CPU of its own per waiting side; option "
+		"slots bounds how far a sender may run ahead.",
+	.choose =
+		"When latency or throughput matters most; for large messages "
+		"(build and read data in place: no copy at all); when both "
+		"sides are your own, trusted code.  Wait on semaphores or a "
+		"futex when CPUs are shared; spin only on dedicated cores, as "
+		"trading systems and DPDK-style programs do.  It is also the "
+		"most code to get right: consider a tested library before "
+		"writing your own ring.",
+	.pitfalls =
+		"- Synchronisation is yours: without release and acquire "
+		"ordering a reader may see the flag before the data.\n"
+		"- A peer that dies leaves the other waiting forever in "
+		"sem_wait() or a spin loop: bound every wait "
+		"(sem_clockwait(), a deadline), or use robust mutexes "
+		"(EOWNERDEAD).\n"
+		"- Spinning on a shared CPU measures the scheduler; spinning "
+		"at all bills a whole CPU, which cpu/msg shows only when "
+		"messages are sparse (a paced stream).\n"
+		"- False sharing: two hot variables in one 64-byte cache line "
+		"make it bounce between CPUs.\n"
+		"- Each process maps the segment at its own address: store "
+		"offsets, not pointers.\n"
+		"- A leaked segment holds RAM until unlinked or reboot.",
+};
 
 #define SHMRING_LINE 64			/* cache line */
 #define SHMRING_SPINS_PER_CLOCK 4096	/* spins per look at the clock */
@@ -386,6 +451,7 @@ const struct transport_ops transport_shm = {
 	.name = "shm",
 	.summary = "POSIX shared memory ring: semaphores or spinning, no syscalls",
 	.options = shmring_options,
+	.explain = &shmring_explain,
 	.check = shmring_check,
 	.setup = shmring_setup,
 	.open = shmring_open,

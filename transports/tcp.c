@@ -1,64 +1,15 @@
 /*
  * tcp.c - TCP over the loopback interface: the full network stack, with
- * the wire replaced by a function call.  127.0.0.1 only.
- *
- * Mechanism.  setup() makes a socket, binds it to 127.0.0.1 on port 0 (the
- * kernel picks a free port, read back with getsockname(): no fixed port to
- * collide on, and not reachable from other hosts, as a bind to all
- * interfaces would be) and listens; both children inherit the listener.
- * In open() the client binds its socket to 127.0.0.1, writes the address
- * it got into a page shared with the server (mapped in setup(), nameless),
- * and connect()s (a three-way handshake over lo); the server accept()s
- * only a connection from that address.  Anyone on the host may connect to
- * a loopback port: a stranger who does is hung up on instead of being
- * taken for the client (no one else can bind the client's address, and
- * no one else can write the page).  One message, one direction: write()
- * copies user memory into socket buffers, TCP cuts
- * them into segments (at most one MSS, about 64 KiB on lo), adds TCP and IP
- * headers and "transmits" them to the loopback device, which feeds them
- * straight back into the receive path (in a softirq, usually on the same
- * CPU); that queues the data on the receiving socket, wakes the reader and
- * sends an ACK back.  read() copies the data out.  So: 2 syscalls and 2
- * copies, like a pipe, plus the whole TCP/IP path twice and ACK segments
- * (often riding on data going the other way).
- *
- * Semantics.  A byte stream: no message boundaries, so send() and recv()
- * loop over short transfers.  Reliable and in order, with flow control: a
- * writer sleeps when the receiver's window and its own send buffer are
- * full.  When the peer closes, read() returns 0 (-EPIPE here); a reset is
- * ECONNRESET, also -EPIPE.
- *
- * Nagle and delayed ACK.  Nagle's algorithm holds back a segment smaller
- * than the MSS while earlier data is unacknowledged, hoping to merge it
- * with more; the receiver may delay its ACK (up to ~40 ms) hoping to send
- * it with a reply.  When a message is written in two pieces (a header,
- * then the body) and the peer answers only once it has all of it, each
- * waits for the other: the second piece waits for an ACK that waits for a
- * timer.  On this project's VM: ~44 ms per round trip with one side
- * splitting, ~88 ms with both, instead of ~10-40 us.  By default we write
- * each message with one write(); Linux uses Minshall's variant of Nagle (a
- * small segment waits only while an earlier small one is unacknowledged,
- * and one write leaves at most one, its tail); and in ping-pong the reply
- * acknowledges the request.  So nodelay=false alone shows no stall here
- * (none measured with messages up to 300 KB, many segments each).  In
- * one-way streams Nagle merges small messages into fewer segments: more
- * messages per second, each waiting longer.  Option nodelay (default true)
- * sets TCP_NODELAY, turning Nagle off, as latency-sensitive programs do;
- * option split_writes sends each message in two write() calls (first
- * half, then the rest), so that a lab can show the stall with
- * nodelay=false and its cure with nodelay=true.
- *
- * Persistence and limits.  Nothing in the file system; the port is freed
- * when the sockets close (the side that closes first keeps a TIME_WAIT
- * entry for 60 s, harmless with port 0).  Buffers are autotuned between
- * net.ipv4.tcp_wmem / tcp_rmem when option bufsize is 0 (t->info shows the
- * starting sizes); a bufsize request turns autotuning off, is doubled by
- * the kernel and capped at net.core.wmem_max / rmem_max.
- *
- * Pitfalls.  Nagle (above); SIGPIPE on writing to a closed connection (the
- * harness ignores it in its children: EPIPE instead); a fixed port fails
- * when something else holds it; accept() cannot see a client that died
- * before connecting, so its wait is bounded by t->io_timeout_ms.
+ * the wire replaced by a function call; 127.0.0.1 only.  tcp_explain below
+ * is the lesson `ipcbench explain tcp` prints.  The code binds a listener to
+ * 127.0.0.1 on port 0 (the kernel picks a free port: nothing to collide
+ * on, and unreachable from other hosts) before the fork.  Anyone on the
+ * host may connect to a loopback port, so the client binds first and
+ * publishes its address in a nameless shared page, and the server accepts
+ * only that address (tcp_open(), sock_stream_open()).  Option nodelay
+ * (default true) sets TCP_NODELAY, as latency-sensitive programs do;
+ * split_writes writes each message in two calls, so that a lab can show
+ * Nagle's stall with nodelay=false and its cure with nodelay=true.
  */
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -68,6 +19,83 @@
 
 #include "sockutil.h"
 #include "transport.h"
+
+static const struct transport_explain tcp_explain = {
+	.pick = "a peer that is, or may one day be, on another host",
+	.mechanism =
+		"The whole TCP/IP stack, with the wire replaced by the "
+		"loopback device.  The server bind()s to 127.0.0.1 and a port, "
+		"listen()s and accept()s; the client connect()s (a three-way "
+		"handshake).  A write() cuts the data into segments of at most "
+		"one MSS (about 64 KiB on lo, whose MTU is 65536), adds TCP "
+		"and IP headers and transmits them to lo, which feeds them "
+		"straight back into the receive path in a softirq, usually on "
+		"the sender's CPU.  That queues the data on the receiving "
+		"socket, wakes the reader and sends an ACK back.",
+	.cost =
+		"2 system calls and 2 copies per message one way, as a pipe, "
+		"plus the TCP/IP path on both ends: segmentation, headers, "
+		"connection state, ACK segments (often riding on replies), "
+		"flow and congestion control.  Between two processes of one "
+		"host a Unix socket does the same job with far less code in "
+		"the kernel.",
+	.blocking =
+		"A reader with nothing queued sleeps on the socket; the "
+		"softirq that delivers a segment wakes it.  A writer sleeps "
+		"when its send buffer is full: the receiver is not reading "
+		"(its advertised window is closed) or the data still awaits "
+		"acknowledgement.  Nothing is lost on loopback: a slow reader "
+		"slows the writer down.",
+	.boundaries =
+		"A byte stream: no message boundaries.  One write() may be "
+		"read in several pieces and several writes as one, so frame "
+		"messages (a length prefix) and loop over short reads and "
+		"writes.  Reliable and in order.\n"
+		"The peer's close() is end of file (read() returns 0); a reset "
+		"is ECONNRESET; writing after the peer closed raises SIGPIPE "
+		"(with MSG_NOSIGNAL: EPIPE).",
+	.persistence =
+		"Nothing in the file system.  A listening port is free again "
+		"when its socket closes.  The side that closes a connection "
+		"first keeps it in TIME_WAIT for 60 s, which is why servers "
+		"set SO_REUSEADDR before bind().  Binding to port 0 lets the "
+		"kernel pick a free port (getsockname() tells which).",
+	.limits =
+		"- Buffers: autotuned between the three values (min, default, "
+		"max) of net.ipv4.tcp_wmem and net.ipv4.tcp_rmem.  Setting "
+		"SO_SNDBUF or SO_RCVBUF turns autotuning off; the request is "
+		"doubled and capped at net.core.wmem_max / rmem_max.\n"
+		"- Segment size: the MSS follows the MTU (`ip link show lo`: "
+		"65536 on loopback; 1500 on most Ethernet).\n"
+		"- Ports for outgoing connections: "
+		"net.ipv4.ip_local_port_range; pending connections: the "
+		"listen() backlog, capped at net.core.somaxconn.\n"
+		"- Watch a connection: `ss -tmi` shows its buffers, RTT and "
+		"window.",
+	.choose =
+		"When the peer is, or may become, another machine; when a "
+		"protocol already runs over TCP (HTTP, gRPC, databases); when "
+		"network tools matter (`tcpdump -i lo`, proxies, TLS).  Between "
+		"processes that will always share a host, a Unix socket offers "
+		"the same API for less; for the lowest latency, shared memory.",
+	.pitfalls =
+		"- Nagle and delayed ACK.  Nagle's algorithm holds back a "
+		"small segment while earlier data is unacknowledged; the "
+		"receiver delays its ACK (40 ms at least on Linux, up to 200 "
+		"ms) hoping to send it with a reply.  A message written in two "
+		"pieces (a header, then the body) whose answer waits for all "
+		"of it then stalls for a delayed ACK on every exchange.  "
+		"Cures: one write per message (writev() for pieces), or "
+		"TCP_NODELAY; TCP_CORK batches on purpose.  Linux's variant "
+		"of Nagle lets one write per message through without a "
+		"stall.\n"
+		"- Byte stream framing; SIGPIPE.\n"
+		"- Binding to 0.0.0.0 instead of 127.0.0.1 opens the port to "
+		"the network, and anyone on the host can connect to a "
+		"loopback port: authenticate the peer.\n"
+		"- A fixed port collides with another program; TIME_WAIT "
+		"blocks a quick restart without SO_REUSEADDR.",
+};
 
 enum { TCP_OPT_NODELAY, TCP_OPT_SPLIT, TCP_OPT_BUFSIZE };
 
@@ -190,6 +218,7 @@ const struct transport_ops transport_tcp = {
 	.summary = "TCP over loopback (127.0.0.1); the full network stack, no wire",
 	.flags = TF_STREAM,
 	.options = tcp_options,
+	.explain = &tcp_explain,
 	.setup = tcp_setup,
 	.open = tcp_open,
 	.send = tcp_send,

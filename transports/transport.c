@@ -1,12 +1,14 @@
 /*
  * transport.c - what every transport shares: lookup in the registry, the
- * check of an ops table, option parsing, failure messages, and full reads
- * and writes for byte streams.
+ * check of an ops table (its explain text included), the headings of the
+ * explain sections, option parsing, failure messages, and full reads and
+ * writes for byte streams.
  *
  * It knows no transport by name; registry.c holds the list.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +16,49 @@
 
 #include "transport.h"
 #include "util.h"
+
+/* The order and headings `ipcbench explain` prints the sections in. */
+#define SECTION(member, text) \
+	{ text, offsetof(struct transport_explain, member) }
+const struct transport_section transport_sections[TRANSPORT_SECTIONS] = {
+	SECTION(mechanism, "Mechanism"),
+	SECTION(cost, "Per message: system calls and copies"),
+	SECTION(blocking, "Who waits, and how the peer is woken"),
+	SECTION(boundaries, "Message boundaries and delivery"),
+	SECTION(persistence, "Names, lifetime and cleanup"),
+	SECTION(limits, "Limits, and how to read them"),
+	SECTION(choose, "When to choose it"),
+	SECTION(pitfalls, "Pitfalls"),
+};
+#undef SECTION
+
+/* The explain text: present, every section written, pick one short line. */
+static int check_explain(const struct transport_ops *ops, char *why,
+			 size_t len)
+{
+	const struct transport_explain *e = ops->explain;
+
+	if (!e) {
+		snprintf(why, len, "%s: no explain text", ops->name);
+		return -EINVAL;
+	}
+	if (!e->pick || !*e->pick || strlen(e->pick) > EXPLAIN_PICK_MAX ||
+	    strchr(e->pick, '\n')) {
+		snprintf(why, len, "%s: explain: pick must be one line of 1 to %d characters",
+			 ops->name, EXPLAIN_PICK_MAX);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < TRANSPORT_SECTIONS; i++) {
+		const char *text = transport_section_text(e, i);
+
+		if (!text || !*text) {
+			snprintf(why, len, "%s: explain: section '%s' is empty",
+				 ops->name, transport_sections[i].heading);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 const struct transport_ops *transport_find(const char *name)
 {
@@ -39,6 +84,8 @@ int transport_check(const struct transport_ops *ops, char *why, size_t len)
 		snprintf(why, len, "%s: a required hook is missing", ops->name);
 		return -EINVAL;
 	}
+	if (check_explain(ops, why, len))
+		return -EINVAL;
 	if (ops->flags & ~known) {
 		snprintf(why, len, "%s: unknown flags 0x%x", ops->name,
 			 ops->flags & ~known);

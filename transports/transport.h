@@ -75,6 +75,46 @@ struct transport_option {
 	const char *help;		/* one line for --help and list */
 };
 
+/*
+ * The lesson of one method, as `ipcbench explain NAME` prints it: one
+ * section per member, in this order, each plain text that the printer
+ * wraps (a '\n' starts a new paragraph; one starting with "- " is an item).
+ * Every member is required (transport_check).  It lives at the top of the
+ * transport's file so that the file reads as the lesson first.
+ */
+#define EXPLAIN_PICK_MAX 51
+struct transport_explain {
+	const char *pick;		/* one line for the overview: when to
+					 * pick it, EXPLAIN_PICK_MAX at most */
+	const char *mechanism;		/* the kernel objects and the path of
+					 * one message */
+	const char *cost;		/* system calls and copies per message */
+	const char *blocking;		/* who blocks, how the peer is woken */
+	const char *boundaries;		/* message boundaries and delivery */
+	const char *persistence;	/* names, lifetime, cleanup */
+	const char *limits;		/* sizes and sysctls, how to read them */
+	const char *choose;		/* when to choose it */
+	const char *pitfalls;
+};
+
+/* The sections of a transport_explain after pick, in order: heading and
+ * where its text is.  `ipcbench explain` prints them; transport_check()
+ * requires every one. */
+struct transport_section {
+	const char *heading;		/* "Mechanism" */
+	size_t offset;			/* offsetof(struct transport_explain, .) */
+};
+#define TRANSPORT_SECTIONS 8
+extern const struct transport_section transport_sections[TRANSPORT_SECTIONS];
+
+/* The text of section i of e. */
+static inline const char *transport_section_text(
+	const struct transport_explain *e, unsigned i)
+{
+	return *(const char *const *)((const char *)e +
+				      transport_sections[i].offset);
+}
+
 #define TRANSPORT_MAX_OPTS 8
 #define TRANSPORT_ERR_LEN 256
 
@@ -108,6 +148,7 @@ struct transport_ops {
 	 * of it is reported "skipped: <unsupported>". */
 	const char *unsupported;
 	const struct transport_option *options;	/* ends with key == NULL */
+	const struct transport_explain *explain;	/* the lesson */
 
 	/* Optional.  0 when this case (t->msg_size, t->placement, t->opt)
 	 * can run here; otherwise -errno and the reason in t->err, and the

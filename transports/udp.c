@@ -1,53 +1,13 @@
 /*
  * udp.c - UDP datagrams over the loopback interface, 127.0.0.1 only: whole
- * messages, no connection, no delivery guarantee.
- *
- * Mechanism.  setup() makes two datagram sockets, one per side, each bound
- * to 127.0.0.1 on a port the kernel picks, and connect()s each to the
- * other.  On UDP connect() sends nothing: it sets the default destination
- * and makes the kernel drop datagrams from any other address, so a
- * stranger on the host cannot inject messages (what arrived between bind()
- * and connect() is drained).  Each child keeps its socket and closes the
- * other's.  One message: send() copies it into one socket buffer, adds UDP
- * and IP headers and hands it to the loopback device, which queues it on
- * this CPU's backlog; a softirq then puts it on the receiving socket's
- * queue and wakes the reader; recv() copies it out.  2 syscalls, 2 copies,
- * less protocol work than TCP: no ACKs, no windows, no retransmission.
- *
- * Semantics.  Message boundaries are kept: one send() is one recv() of the
- * same length, never merged or split; a datagram of another length is
- * -EMSGSIZE here (recv() with MSG_TRUNC tells the real length).  Not
- * reliable: nothing tells the sender whether a datagram arrived, and
- * nothing slows it down for a slow receiver.  On loopback a datagram is
- * dropped, silently, when the receiver's queue already holds SO_RCVBUF
- * bytes or the CPU's backlog holds net.core.netdev_max_backlog packets
- * (the drops are counted in /proc/net/snmp, Udp: RcvbufErrors).  A fast
- * sender and a slow receiver lose most datagrams (98% in one measurement
- * here).  So this transport is TF_LOSSY: recv() waits at most option
- * loss_timeout_ms (SO_RCVTIMEO, no extra syscall per message) and then
- * returns -ETIMEDOUT; the harness counts the loss from sequence numbers
- * (sent = received + lost) instead of hanging or failing.
- *
- * Sending into a full buffer.  loopback releases the sender's buffer charge
- * as soon as it takes a datagram, so send() on lo practically never waits
- * or fails: loss happens at the receiver.  Should send() fail anyway with
- * ENOBUFS or EAGAIN (the kernel's own "no room"), we treat the datagram as
- * dropped: send() returns 0 and the receiver counts it lost, as it would
- * if the kernel had dropped it one step later.  Retrying would hide a loss
- * the method really has.
- *
- * Limits.  A UDP/IPv4 datagram holds at most 65507 bytes (65535, the IP
- * length field, minus 20 bytes of IP and 8 of UDP header): check() skips
- * larger messages instead of cutting them.  Buffers default to
- * net.core.rmem_default (208 KiB here); option bufsize asks for SO_SNDBUF
- * and SO_RCVBUF (doubled by the kernel, capped at net.core.rmem_max), which
- * decides how many datagrams a late receiver finds still queued.
- *
- * Pitfalls.  Silent loss; a short buffer truncates a datagram silently
- * unless one asks (MSG_TRUNC); after a datagram to a closed port, the next
- * call on a connected socket fails with ECONNREFUSED (the ICMP "port
- * unreachable" coming back), -EPIPE here.  Persistence: none, the ports are
- * freed when the sockets close.
+ * messages, no connection, no delivery guarantee.  udp_explain below is the
+ * lesson `ipcbench explain udp` prints.  The code binds one socket per side
+ * to a port the kernel picks and connect()s each to the other, which on UDP
+ * sends nothing but makes the kernel drop datagrams from anyone else (what
+ * arrived before is drained).  The transport is TF_LOSSY: recv() waits at
+ * most option loss_timeout_ms (SO_RCVTIMEO, no extra system call per
+ * message) and then returns -ETIMEDOUT, and the harness counts the loss from
+ * sequence numbers (sent = received + lost) instead of hanging or failing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +16,73 @@
 
 #include "sockutil.h"
 #include "transport.h"
+
+static const struct transport_explain udp_explain = {
+	.pick = "messages you may lose: telemetry, media, state",
+	.mechanism =
+		"Datagrams over the loopback device, without a connection.  "
+		"Each side bind()s a socket to 127.0.0.1 and a port; sendto() "
+		"names the destination, or connect() sets a default one (and "
+		"filters what may arrive).  One send is one datagram: UDP and "
+		"IP headers are added and the packet is handed to lo, which "
+		"queues it on this CPU's backlog; a softirq then puts it on "
+		"the receiving socket's queue and wakes the reader.",
+	.cost =
+		"2 system calls and 2 copies per message one way, plus the "
+		"IP and UDP path: less work than TCP (no ACKs, windows, "
+		"retransmission or connection state), more than a Unix "
+		"socket.  sendmmsg() and recvmmsg() move several datagrams per "
+		"system call.",
+	.blocking =
+		"A reader with an empty queue sleeps until a datagram arrives.  "
+		"Nothing slows a sender down for a slow receiver: on loopback "
+		"its send buffer is released as soon as lo takes the packet, "
+		"so send() practically never blocks.  A datagram that finds "
+		"the receiver's queue full is dropped.",
+	.boundaries =
+		"Boundaries are kept: one send() is one recv() of the same "
+		"length, never merged or split.  A receive buffer shorter than "
+		"the datagram truncates it silently; MSG_TRUNC tells the real "
+		"length.\n"
+		"Not reliable: a datagram is dropped when the receiving socket "
+		"already holds SO_RCVBUF bytes or the CPU's backlog holds "
+		"net.core.netdev_max_backlog packets, and nothing tells the "
+		"sender.  Over real networks datagrams may also be duplicated "
+		"or reordered; on loopback they arrive in order or not at all.",
+	.persistence =
+		"None: no name in the file system, and nothing queued "
+		"survives the socket.  The port is free again when the socket "
+		"closes.",
+	.limits =
+		"- A UDP/IPv4 datagram carries at most 65507 bytes: 65535 (the "
+		"IP length field) minus 20 bytes of IP and 8 of UDP header "
+		"(65527 over IPv6).  A larger send() fails with EMSGSIZE.\n"
+		"- Beyond the link's MTU (1500 on most Ethernet, 65536 on lo) "
+		"a datagram travels in IP fragments, and losing one fragment "
+		"loses it all.\n"
+		"- Receive buffer: net.core.rmem_default (212992 bytes); "
+		"SO_RCVBUF up to net.core.rmem_max, doubled by the kernel.  It "
+		"decides how many datagrams a late reader finds queued.\n"
+		"- Count the drops: `nstat -az UdpRcvbufErrors`, or "
+		"RcvbufErrors on the Udp: lines of /proc/net/snmp.",
+	.choose =
+		"When the newest value matters more than every value "
+		"(telemetry, audio and video, game state); when a lost message "
+		"is cheaper than a late one; for multicast and broadcast; for "
+		"request and response protocols that retry on their own (DNS).  "
+		"For whole messages that must all arrive on one host, a Unix "
+		"datagram socket or a message queue blocks the sender instead "
+		"of dropping.",
+	.pitfalls =
+		"- Loss is silent: sequence numbers notice it; acknowledgements "
+		"and retransmission repair it (that is, rebuild part of TCP).\n"
+		"- A fast sender and a slow receiver lose most datagrams (98% "
+		"in one measurement on a 2-vCPU VM).\n"
+		"- Truncation, unless you ask with MSG_TRUNC.\n"
+		"- On a connected socket, the ICMP \"port unreachable\" that an "
+		"earlier datagram drew makes the next call fail with "
+		"ECONNREFUSED.",
+};
 
 #define UDP_MAX_PAYLOAD 65507u	/* 65535 - 20 (IPv4 header) - 8 (UDP) */
 
@@ -121,6 +148,15 @@ static int udp_open(struct transport *t)
 	return 0;
 }
 
+/*
+ * Sending into a full buffer.  loopback releases the sender's buffer charge
+ * as soon as it takes a datagram, so send() on lo practically never waits
+ * or fails: loss happens at the receiver.  Should send() fail anyway with
+ * ENOBUFS or EAGAIN (the kernel's own "no room"), the datagram is dropped:
+ * send() returns 0 and the receiver counts it lost, as it would if the
+ * kernel had dropped it one step later.  Retrying would hide a loss the
+ * method really has.
+ */
 static int udp_send(struct transport *t, const void *buf)
 {
 	struct udp_priv *p = t->priv;
@@ -130,7 +166,7 @@ static int udp_send(struct transport *t, const void *buf)
 		if (errno == EINTR)
 			continue;
 		if (errno == ENOBUFS || errno == EAGAIN)
-			return 0;		/* dropped: see the head comment */
+			return 0;		/* dropped: see above */
 		return transport_fail(t, errno == ECONNREFUSED ? EPIPE : errno,
 				      "send failed");
 	}
@@ -190,6 +226,7 @@ const struct transport_ops transport_udp = {
 	.summary = "UDP datagrams over loopback (127.0.0.1); lossy, boundaries kept",
 	.flags = TF_LOSSY,
 	.options = udp_options,
+	.explain = &udp_explain,
 	.check = udp_check,
 	.setup = udp_setup,
 	.open = udp_open,

@@ -1,46 +1,13 @@
 /*
  * uds.c - Unix domain stream sockets: a connection between two processes
- * on one host, met at a path in the file system.  No network stack.
- *
- * Mechanism.  setup() makes a socket(AF_UNIX, SOCK_STREAM), binds it to
- * <dir>/sock (which creates a socket file there) and listens; both children
- * inherit the listener.  In open() the server accept()s and the client
- * connect()s to the path; the kernel pairs two sockets, one per process,
- * and the listener is closed.  The server takes only a connection made by
- * its sibling, the client forked by the same supervisor (SO_PEERCRED
- * tells who connected); the file's mode 0600 keeps other users out
- * anyway.  One message, one direction: write() copies
- * user memory into a socket buffer (an skb) and appends it directly to the
- * peer's receive queue; read() copies it out and frees it: 2 syscalls, 2
- * copies, and no protocol work (no headers, checksums, ACKs or windows, as
- * TCP needs).  A reader with nothing queued sleeps on the socket's wait
- * queue; the writer's write() wakes it and the scheduler runs it.  The
- * sender is charged for what it has queued and not yet read; past its
- * SO_SNDBUF it sleeps until the reader catches up.  So nothing is dropped:
- * a slow reader slows the writer down (compare udp.c).
- *
- * Semantics.  SOCK_STREAM is a byte stream: no message boundaries (a long
- * write may arrive in pieces, and two writes may be read as one), so send()
- * and recv() loop over short transfers.  Reliable and in order.  When the
- * peer closes, read() returns 0 (-EPIPE here).  (SOCK_SEQPACKET would keep
- * boundaries; this transport measures the common stream kind.)
- *
- * Persistence and limits.  The connection is gone when both descriptors
- * close, but the socket file stays until unlink(), like a file, and a
- * later bind() to it fails with EADDRINUSE: teardown() removes it.  The
- * path must fit sun_path, 108 bytes with its NUL; setup() checks.
- * Connecting needs write permission on the socket file: it is 0600, in a
- * 0700 directory.  Buffers default to net.core.wmem_default (208 KiB
- * here); option bufsize asks for SO_SNDBUF and SO_RCVBUF, which Linux
- * doubles and caps at net.core.wmem_max; t->info says what it granted.
- * For a stream socket only the sender's SO_SNDBUF bounds the data in
- * flight; SO_RCVBUF is not used.
- *
- * Pitfalls.  write() to a socket whose peer has gone raises SIGPIPE (the
- * harness ignores it in its children: EPIPE instead).  A stale socket file
- * makes bind() fail.  accept() cannot see a client that died before
- * connecting (the parent still holds the listener): its wait is bounded by
- * t->io_timeout_ms.
+ * on one host, met at a path in the file system, with no network stack.
+ * uds_explain below is the lesson `ipcbench explain uds` prints.  The code
+ * binds a listener to <dir>/sock (0600, in the case's 0700 directory)
+ * before the fork; the server accepts only its sibling client, told apart
+ * by SO_PEERCRED, and waits for it at most t->io_timeout_ms, since accept()
+ * cannot see a client that died before connecting (sock_stream_open() in
+ * sockutil.c).  SOCK_SEQPACKET would keep message boundaries; this
+ * transport measures the common stream kind.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,6 +19,79 @@
 
 #include "sockutil.h"
 #include "transport.h"
+
+static const struct transport_explain uds_explain = {
+	.pick = "local client/server, both ways; peer credentials",
+	.mechanism =
+		"socket(AF_UNIX, SOCK_STREAM, 0) on both sides.  The server "
+		"bind()s to a path, which creates a socket file, then "
+		"listen()s and accept()s; the client connect()s to the path "
+		"and the kernel pairs two connected sockets, one per process.  "
+		"Related processes can skip the name with socketpair().  Linux "
+		"also has an abstract namespace (sun_path starting with a NUL "
+		"byte): no file at all.  One socket carries data both ways.  "
+		"There is no protocol: a write() puts the data straight on "
+		"the peer's receive queue.",
+	.cost =
+		"write() allocates a socket buffer (an skb), copies the data "
+		"into it and queues it on the peer's socket; read() copies it "
+		"out and frees it: 2 system calls and 2 copies per message one "
+		"way, as a pipe, plus the skb bookkeeping, which often makes "
+		"small messages dearer than through a pipe.  No headers, "
+		"checksums, acknowledgements or windows, as TCP needs.",
+	.blocking =
+		"A reader with nothing queued sleeps on the socket's wait "
+		"queue; the writer's write() wakes it.  The writer is charged "
+		"for the data it queued until the reader takes it: beyond its "
+		"send buffer (SO_SNDBUF) it sleeps until the reader catches "
+		"up.  Nothing is ever dropped: a slow reader slows the writer "
+		"down.",
+	.boundaries =
+		"SOCK_STREAM is a byte stream: a long write may arrive in "
+		"pieces and two writes may be read as one, so frame messages "
+		"and loop.  SOCK_SEQPACKET keeps boundaries on a connection, "
+		"SOCK_DGRAM without one; unlike UDP, Unix datagrams are "
+		"reliable and block the sender when the receiver's queue is "
+		"full.  Every kind delivers in order.\n"
+		"When the peer closes, read() returns 0.  Writing to a closed "
+		"peer raises SIGPIPE; send() with MSG_NOSIGNAL fails with "
+		"EPIPE instead.",
+	.persistence =
+		"The connection lives while both sockets are open.  The "
+		"socket file stays after the server exits, like a file, and a "
+		"later bind() to it fails with EADDRINUSE: unlink() it before "
+		"bind() and after use.  An abstract name disappears with its "
+		"last socket.",
+	.limits =
+		"- The path must fit sun_path: 108 bytes with its NUL.\n"
+		"- Buffers: net.core.wmem_default (212992 bytes by default).  "
+		"The kernel doubles an SO_SNDBUF request and caps it at "
+		"net.core.wmem_max; getsockopt() reads back what was "
+		"granted.\n"
+		"- Pending connections: the listen() backlog, capped at "
+		"net.core.somaxconn (4096 since Linux 5.4).\n"
+		"- Datagram sockets queue at most net.unix.max_dgram_qlen "
+		"datagrams (10 in the kernel, 512 where systemd raises it).\n"
+		"- Read any of them with `sysctl NAME`, for example `sysctl "
+		"net.core.wmem_max`.",
+	.choose =
+		"A local server with many clients that talks both ways: "
+		"databases, the X server, D-Bus, Docker and systemd all listen "
+		"on one.  It can tell who connected (SO_PEERCRED: the peer's "
+		"pid, uid and gid), pass open file descriptors (SCM_RIGHTS), "
+		"and uses file permissions for access control.  Its API is "
+		"TCP's, so moving to another host later is a small change.",
+	.pitfalls =
+		"- A stale socket file makes bind() fail; a long path does not "
+		"fit sun_path.\n"
+		"- A stream has no boundaries: framing is your job.\n"
+		"- SIGPIPE on writing to a closed connection.\n"
+		"- SO_PEERCRED tells who connected at connect() time; by the "
+		"time you act on the pid, that process may have exited and "
+		"the pid been reused.\n"
+		"- SO_RCVBUF does nothing for a stream socket: only the "
+		"sender's SO_SNDBUF bounds the data in flight.",
+};
 
 enum { UDS_OPT_BUFSIZE };
 
@@ -153,6 +193,7 @@ const struct transport_ops transport_uds = {
 	.summary = "Unix domain stream socket; kernel copies, no network stack",
 	.flags = TF_STREAM | TF_PATH,
 	.options = uds_options,
+	.explain = &uds_explain,
 	.setup = uds_setup,
 	.open = uds_open,
 	.send = uds_send,
