@@ -168,8 +168,8 @@ static void aggregate(struct case_agg *a, double *tmp)
 				    tmp), &a->p99);
 	stats_describe(tmp, collect(a, offsetof(struct figures, msgs_per_sec),
 				    true, tmp), &a->rate);
-	a->noisy = (a->c->wl->rate_headline && !a->c->rate) ? a->rate.noisy :
-							      a->p50.noisy;
+	a->noisy = wl_rate_headline(a->c->wl, a->c->rate) ? a->rate.noisy :
+							   a->p50.noisy;
 }
 
 static int merge_into(struct hist **dst, const struct hist *src)

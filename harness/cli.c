@@ -19,6 +19,7 @@ enum {
 	OPT_VERIFY,
 	OPT_RATE,
 	OPT_STALL,
+	OPT_RESULTS,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "results", required_argument, NULL, OPT_RESULTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -55,6 +57,15 @@ void cli_usage(FILE *f)
 	      "  list                      transports, their options, and workloads\n"
 	      "  calibrate                 the floors: clock, syscall, spin, futex, memcpy\n"
 	      "  clean                     remove what killed runs left (/dev/shm, queues, /tmp)\n"
+	      "  compare DIR_A DIR_B [-f table|csv]\n"
+	      "                            run B against run A, case by case: ratio of the\n"
+	      "                            medians and whether the difference is significant\n"
+	      "  claims [DIR] [-f table|json]\n"
+	      "                            check textbook claims about IPC against a run's\n"
+	      "                            data (default: the latest run)\n"
+	      "  explain [TRANSPORT] [--results DIR]\n"
+	      "                            how each method works, what it costs, its limits\n"
+	      "                            and pitfalls; with DIR, its figures from that run\n"
 	      "  help, --help, -h          this text\n"
 	      "  version, --version        the version\n"
 	      "\n"
@@ -97,6 +108,8 @@ static int set_command(struct cli *c, const char *name, char *err, size_t len)
 		{ "run", CMD_RUN }, { "list", CMD_LIST },
 		{ "help", CMD_HELP }, { "version", CMD_VERSION },
 		{ "calibrate", CMD_CALIBRATE }, { "clean", CMD_CLEAN },
+		{ "compare", CMD_COMPARE }, { "claims", CMD_CLAIMS },
+		{ "explain", CMD_EXPLAIN },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
@@ -105,7 +118,7 @@ static int set_command(struct cli *c, const char *name, char *err, size_t len)
 			return 0;
 		}
 	}
-	snprintf(err, len, "unknown command '%s' (commands: run, list, calibrate, clean, help, version)",
+	snprintf(err, len, "unknown command '%s' (commands: run, list, calibrate, clean, compare, claims, explain, help, version)",
 		 name);
 	return -EINVAL;
 }
@@ -161,7 +174,8 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, ":t:w:s:p:n:r:O:o:f:qhV", long_opts,
 				  NULL)) != -1) {
-		run_flags |= opt != 'h' && opt != 'V' && opt != '?' && opt != ':';
+		run_flags |= opt != 'h' && opt != 'V' && opt != '?' &&
+			     opt != ':' && opt != 'f' && opt != OPT_RESULTS;
 		switch (opt) {
 		case 't': c->ov.transports = optarg; break;
 		case 'w': c->ov.workloads = optarg; break;
@@ -176,9 +190,11 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 		case OPT_VERIFY: c->ov.verify = optarg; break;
 		case 'o': c->output = optarg; break;
 		case 'q': c->quiet = true; break;
+		case OPT_RESULTS: c->results = optarg; break;
 		case 'f':
 			if (parse_format(optarg, &c->format, err, len))
 				return -EINVAL;
+			c->format_set = true;
 			break;
 		case 'O':
 			if (c->ov.n_options == SUITE_MAX_OPTIONS) {
@@ -210,11 +226,28 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 	}
 	if (c->cmd == CMD_RUN && optind < argc)
 		c->suite = argv[optind++];
+	if (c->cmd == CMD_EXPLAIN && optind < argc)
+		c->topic = argv[optind++];
+	if (c->results && (c->cmd != CMD_EXPLAIN || !c->topic)) {
+		snprintf(err, len, "--results belongs to explain and needs a transport: ipcbench explain TRANSPORT --results DIR");
+		return -EINVAL;
+	}
+	/* compare takes two directories, claims one at most */
+	while (optind < argc && c->n_dirs < (c->cmd == CMD_COMPARE ? 2u :
+					     c->cmd == CMD_CLAIMS ? 1u : 0u))
+		c->dirs[c->n_dirs++] = argv[optind++];
+	if (c->cmd == CMD_COMPARE && c->n_dirs < 2) {
+		snprintf(err, len, "compare needs two results directories: ipcbench compare DIR_A DIR_B");
+		return -EINVAL;
+	}
 	if (optind < argc) {
 		snprintf(err, len, "unexpected argument '%s' (see ipcbench --help)",
 			 argv[optind]);
 		return -EINVAL;
 	}
+	if (c->format_set && c->cmd != CMD_RUN && c->cmd != CMD_COMPARE &&
+	    c->cmd != CMD_CLAIMS)
+		run_flags = true;
 	if (c->cmd != CMD_RUN && run_flags) {
 		snprintf(err, len, "'%s' takes no flags (see ipcbench --help)",
 			 argv[0]);

@@ -23,6 +23,9 @@ enum cli_cmd {
 	CMD_RUN,
 	CMD_CALIBRATE,
 	CMD_CLEAN,
+	CMD_COMPARE,
+	CMD_CLAIMS,
+	CMD_EXPLAIN,
 };
 
 struct cli {
@@ -31,7 +34,12 @@ struct cli {
 	struct overrides ov;
 	const char *output;		/* --output DIR, or NULL */
 	enum report_format format;
+	bool format_set;		/* -f given */
 	bool quiet;
+	const char *dirs[2];		/* compare: DIR_A DIR_B; claims: [DIR] */
+	unsigned n_dirs;
+	const char *topic;		/* explain: TRANSPORT, or NULL */
+	const char *results;		/* explain --results DIR, or NULL */
 };
 
 /*

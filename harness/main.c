@@ -1,5 +1,6 @@
 /*
- * main.c - the ipcbench command: list, run, calibrate, clean, help, version.
+ * main.c - the ipcbench command: list, run, calibrate, clean, compare,
+ * claims, explain, help, version.
  *
  * `run` validates everything a user wrote before it creates anything, then
  * runs the plan case by case, saving each case as it finishes, and prints the
@@ -16,9 +17,12 @@
 #include <unistd.h>
 
 #include "calibrate.h"
+#include "claims.h"
 #include "clean.h"
 #include "cli.h"
+#include "compare.h"
 #include "config.h"
+#include "explain.h"
 #include "report.h"
 #include "runner.h"
 #include "util.h"
@@ -209,8 +213,8 @@ static int cmd_calibrate(void)
 	ret = calib_run(&cpus, CALIB_DEFAULT_BUDGET_MS, &cal);
 	calib_print(stdout, &cal);
 	if (ret) {
-		fprintf(stderr, "ipcbench: calibrate: a measurement failed: %s\n",
-			strerror(-ret));
+		fprintf(stderr, "ipcbench: calibrate: %s\n",
+			cal.err[0] ? cal.err : strerror(-ret));
 		return EXIT_FAILED_CASE;
 	}
 	return 0;
@@ -222,6 +226,64 @@ static int cmd_clean(void)
 	struct clean_stats st;
 
 	return clean_leftovers(stdout, stderr, &st) ? EXIT_FAILED_CASE : 0;
+}
+
+/* The lessons: all transports in brief, or one in full (with its figures
+ * from a results directory).  2 for an unknown name or unreadable DIR. */
+static int cmd_explain(const struct cli *cli)
+{
+	const struct transport_ops *ops;
+	char err[CONFIG_ERR_LEN];
+
+	if (!cli->topic) {
+		explain_overview(stdout);
+		return 0;
+	}
+	ops = transport_find(cli->topic);
+	if (!ops) {
+		explain_names(err, sizeof(err));
+		fprintf(stderr, "ipcbench: explain: unknown transport '%s' (transports: %s)\n",
+			cli->topic, err);
+		return EXIT_USAGE;
+	}
+	if (explain_transport(stdout, ops, cli->results, err, sizeof(err))) {
+		one_line(err);
+		fprintf(stderr, "ipcbench: explain: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Run B against run A; 2 when a directory cannot be read. */
+static int cmd_compare(const struct cli *cli)
+{
+	char err[CONFIG_ERR_LEN];
+
+	if (compare_runs(cli->dirs[0], cli->dirs[1], cli->format, stdout,
+			 stderr, err, sizeof(err))) {
+		one_line(err);
+		fprintf(stderr, "ipcbench: compare: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The textbook claims against DIR, by default the latest run. */
+static int cmd_claims(const struct cli *cli)
+{
+	char err[CONFIG_ERR_LEN], dir[PATH_MAX];
+
+	if (cli->n_dirs)
+		snprintf(dir, sizeof(dir), "%s", cli->dirs[0]);
+	else
+		snprintf(dir, sizeof(dir), "%s/latest", results_root());
+	if (claims_run(dir, cli->format, stdout, err, sizeof(err))) {
+		one_line(err);
+		fprintf(stderr, "ipcbench: claims: %s%s\n", err,
+			cli->n_dirs ? "" : " (no run yet? try: ipcbench run)");
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -250,6 +312,12 @@ int main(int argc, char **argv)
 		return cmd_calibrate();
 	case CMD_CLEAN:
 		return cmd_clean();
+	case CMD_EXPLAIN:
+		return cmd_explain(&cli);
+	case CMD_COMPARE:
+		return cmd_compare(&cli);
+	case CMD_CLAIMS:
+		return cmd_claims(&cli);
 	}
 	return EXIT_USAGE;
 }

@@ -55,6 +55,14 @@ static void make_id(struct case_spec *c)
 						 sizeof(c->id) - used,
 						 "-%s=%s", o->key, v);
 	}
+	/* A paced or stalled stream is another case than a free one. */
+	if (c->rate && used < sizeof(c->id))
+		used += (size_t)snprintf(c->id + used, sizeof(c->id) - used,
+					 "-rate=%llu",
+					 (unsigned long long)c->rate);
+	if (c->stall_ms && used < sizeof(c->id))
+		snprintf(c->id + used, sizeof(c->id) - used, "-stall=%llums",
+			 (unsigned long long)c->stall_ms);
 }
 
 int plan_build(const struct suite *s, struct case_spec **out, unsigned *n)

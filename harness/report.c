@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvread.h"
 #include "report_int.h"
 #include "util.h"
 
@@ -268,23 +269,6 @@ void report_view_rep(const struct report *rp, const struct case_agg *a,
 	v->floor_ns = floor_of(rp, v);
 }
 
-/* A CSV field, quoted when it needs to be. */
-static void csv_field(FILE *f, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s == '\n' ? ' ' : *s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
-
 /* A figure that may not exist (NAN): empty. */
 static void csv_num(FILE *f, double v, const char *fmt)
 {
@@ -308,17 +292,17 @@ static void write_csv_row(FILE *f, const struct view *v)
 	const struct figures *x = v->f;
 	const struct case_result *r = v->r;
 
-	csv_field(f, c->ops->name, false);
-	csv_field(f, c->wl->name, false);
+	csv_put_field(f, c->ops->name, false);
+	csv_put_field(f, c->wl->name, false);
 	fprintf(f, "%llu,", (unsigned long long)c->size);
-	csv_field(f, placement_name(c->placement), false);
-	csv_field(f, c->options, false);
-	csv_field(f, report_wait(v), false);
-	csv_field(f, report_status_names[v->status], false);
-	csv_field(f, v->reason, false);
+	csv_put_field(f, placement_name(c->placement), false);
+	csv_put_field(f, c->options, false);
+	csv_put_field(f, report_wait(v), false);
+	csv_put_field(f, report_status_names[v->status], false);
+	csv_put_field(f, v->reason, false);
 	fprintf(f, "%llu,%llu,", (unsigned long long)c->iterations,
 		(unsigned long long)c->warmup);
-	csv_field(f, c->wl->latency, false);
+	csv_put_field(f, c->wl->latency, false);
 	fprintf(f, "%llu,%lld,%lld,%lld,%lld,%lld,%lld,%.1f,%.1f,%.1f,%.1f,%lld,",
 		(unsigned long long)x->count, (long long)x->min,
 		(long long)x->p50, (long long)x->p90, (long long)x->p99,
@@ -333,15 +317,15 @@ static void write_csv_row(FILE *f, const struct view *v)
 		x->ivcsw_per_msg);
 	fprintf(f, "%llu,%llu,", (unsigned long long)c->rate,
 		(unsigned long long)c->stall_ms);
-	csv_field(f, report_latency_from(c), false);
+	csv_put_field(f, report_latency_from(c), false);
 	fprintf(f, "%llu,%lld,%lld,%lld,%lld,", (unsigned long long)x->missed,
 		(long long)x->raw_p50, (long long)x->raw_p99,
 		(long long)x->raw_p999, (long long)x->raw_max);
 	csv_num(f, v->floor_ns, "%.1f");
 	csv_num(f, v->status == CASE_OK ? (double)x->p50 / v->floor_ns : NAN,
 		"%.2f");
-	csv_field(f, verify_name(c->verify), false);
-	csv_field(f, r->info, false);
+	csv_put_field(f, verify_name(c->verify), false);
+	csv_put_field(f, r->info, false);
 }
 
 static void write_csv(FILE *f, const struct report *rp)
@@ -360,8 +344,8 @@ static void write_csv(FILE *f, const struct report *rp)
 		csv_stats(f, &a->p50);
 		csv_stats(f, &a->p99);
 		csv_stats(f, &a->rate);
-		csv_field(f, a->ok < 2 ? "" : a->noisy ? "yes" : "no", false);
-		csv_field(f, a->c->id, true);
+		csv_put_field(f, a->ok < 2 ? "" : a->noisy ? "yes" : "no", false);
+		csv_put_field(f, a->c->id, true);
 	}
 }
 
@@ -469,7 +453,7 @@ int report_case(struct report *rp, const struct case_spec *c, unsigned rep,
 		report_view_rep(rp, a, a->n_reps - 1, &v);
 		fprintf(rp->reps_csv, "%u,", rep);
 		write_csv_row(rp->reps_csv, &v);
-		csv_field(rp->reps_csv, c->id, true);
+		csv_put_field(rp->reps_csv, c->id, true);
 		if (fflush(rp->reps_csv))
 			ret = keep_first(ret, -errno);
 	}

@@ -12,26 +12,10 @@
 #include "report_int.h"
 #include "util.h"
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
 static void json_kv_str(FILE *f, const char *key, const char *v, bool comma)
 {
 	fprintf(f, "\"%s\": ", key);
-	json_str(f, v);
+	json_put_str(f, v);
 	fputs(comma ? ", " : "", f);
 }
 
@@ -102,12 +86,12 @@ static void json_suite(FILE *f, const struct suite *s)
 		fprintf(f, "%s\n    {\"transports\": [", i ? "," : "");
 		for (unsigned k = 0; k < r->n_transports; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, r->transports[k]->name);
+			json_put_str(f, r->transports[k]->name);
 		}
 		fputs("], \"workloads\": [", f);
 		for (unsigned k = 0; k < r->n_workloads; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, r->workloads[k]->name);
+			json_put_str(f, r->workloads[k]->name);
 		}
 		fputs("], \"sizes_bytes\": [", f);
 		for (unsigned k = 0; k < r->n_sizes; k++)
@@ -116,7 +100,7 @@ static void json_suite(FILE *f, const struct suite *s)
 		fputs("], \"placements\": [", f);
 		for (unsigned k = 0; k < r->n_placements; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, placement_name(r->placements[k]));
+			json_put_str(f, placement_name(r->placements[k]));
 		}
 		fprintf(f, "], \"iterations\": %llu, \"warmup\": %llu, \"rate\": %llu, \"stall_ms\": %llu, \"options\": {",
 			(unsigned long long)r->iterations,

@@ -12,7 +12,7 @@
 /* The headline figure's spread: "n=5 +-1.2%", "NOISY n=5 +-23%". */
 static void print_spread(FILE *f, const struct case_agg *a)
 {
-	const struct stats *st = (a->c->wl->rate_headline && !a->c->rate) ?
+	const struct stats *st = wl_rate_headline(a->c->wl, a->c->rate) ?
 				 &a->rate : &a->p50;
 
 	if (a->ok < 2 || isnan(st->ci_rel))
@@ -93,6 +93,7 @@ void report_print_table(const struct report *rp, FILE *f)
 		rp->e->calib.futex_rtt_same_ns / 1e3,
 		rp->e->calib.futex_rtt_cross_ns / 1e3,
 		rp->e->calib.spin_rtt_cross_ns);
-	fprintf(f, "harness overhead: %.1f ns per sample (clock read + histogram add); results in %s\n",
-		rp->e->sample_overhead_ns, rp->dir);
+	fprintf(f, "harness: recording a sample (clock read + histogram add) costs %.1f ns, outside the timed span but for one clock read (%.1f ns); results in %s\n",
+		rp->e->sample_overhead_ns, rp->e->calib.clock_read_ns,
+		rp->dir);
 }

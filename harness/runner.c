@@ -110,8 +110,7 @@ int runner_pick_cpus(struct cpu_pair *cpus)
 	return cpus->a < 0 ? -ENODEV : 0;
 }
 
-/* "ipcbench.<pid>.<6 random letters>": unpredictable, and owned by pid. */
-static void make_tag(char *buf, size_t len)
+void runner_make_tag(char *buf, size_t len)
 {
 	static const char abc[] =
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -500,8 +499,7 @@ static void summarise(const struct case_spec *c, struct shared *sh,
 	}
 }
 
-/* mkdtemp a private 0700 directory "$TMPDIR/<tag>". */
-static int make_private_dir(const char *tag, char *dir, size_t len)
+int runner_private_dir(const char *tag, char *dir, size_t len)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -543,17 +541,18 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 	}
 	memcpy(t.opt, c->opt, sizeof(t.opt));
 	t.io_timeout_ms = (int)(timeout_s * 1000);
-	if (c->ops->check && (ret = c->ops->check(&t))) {
+	ret = c->ops->check ? c->ops->check(&t) : 0;
+	r->spins = t.spins;	/* a skipped spin case is still a spin case */
+	if (ret) {
 		set_reason(r, CASE_SKIPPED, "%s",
 			   t.err[0] ? t.err : strerror(-ret));
 		return;
 	}
-	r->spins = t.spins;
 
-	make_tag(tag, sizeof(tag));
+	runner_make_tag(tag, sizeof(tag));
 	t.tag = tag;
 	if (c->ops->flags & TF_PATH) {
-		ret = make_private_dir(tag, dir, sizeof(dir));
+		ret = runner_private_dir(tag, dir, sizeof(dir));
 		if (ret) {
 			set_reason(r, CASE_FAILED, "cannot make a private directory '%s': %s",
 				   dir, strerror(-ret));

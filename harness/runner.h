@@ -95,6 +95,17 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 		     uint64_t timeout_s, struct case_result *r);
 
 /*
+ * A name stem for named objects, "ipcbench.<pid>.<6 random letters>":
+ * unpredictable, and owned by this pid, so `ipcbench clean` knows whose it
+ * is.  len >= 40.
+ */
+void runner_make_tag(char *buf, size_t len);
+
+/* mkdtemp a private 0700 directory "$TMPDIR/<tag>.XXXXXX" into dir.
+ * 0 or -errno. */
+int runner_private_dir(const char *tag, char *dir, size_t len);
+
+/*
  * Cost of recording one sample (a clock read and a histogram add), in ns,
  * measured here over n samples: the harness's own overhead.
  */

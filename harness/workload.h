@@ -86,4 +86,14 @@ extern const struct workload *const workload_registry[];
 /* Look a workload up by name; NULL if there is none. */
 const struct workload *workload_find(const char *name);
 
+/*
+ * Whether a case's headline figure is its messages per second (an unpaced
+ * stream) rather than its median latency: the figure whose spread flags a
+ * case as noisy, and the one `ipcbench compare` judges.
+ */
+static inline bool wl_rate_headline(const struct workload *wl, uint64_t rate)
+{
+	return wl->rate_headline && !rate;
+}
+
 #endif

@@ -3,15 +3,18 @@
 Usage: charts.py [DIR]   (default: $IPCBENCH_RESULTS/latest, else results/latest)
 
 Reads only DIR's files (summary.csv, results.json, hgrm/*.hgrm), writes
-DIR/charts/*.svg and *.png with gnuplot, then DIR/report.html.  It does
-not run ipcbench and draws no chart without data.  The same files give
-byte-identical output.  Exit 0 done, 1 gnuplot failed, 2 DIR is not a
+DIR/charts/*.svg and *.png with gnuplot, then DIR/report.html.  It runs
+no benchmark and draws no chart without data.  For the report's claims it
+asks `ipcbench claims DIR -f json` ($IPCBENCH, else build/ipcbench beside
+scripts/); without that binary the report says how to check them.  The
+same files (and binary) give byte-identical output.  Exit 0 done, 1 gnuplot failed, 2 DIR is not a
 results directory (one line on stderr naming the path).
 
 A chart kind is one function below that yields Chart objects, drawn by
 one of the templates in scripts/gnuplot/; KINDS lists them in report
 order.  Stdlib only, run by Debian's /usr/bin/python3 (scripts/charts).
 """
+import json
 import math
 import os
 import re
@@ -410,6 +413,35 @@ def draw(charts, outdir):
     return True
 
 
+def ipcbench_exe():
+    """$IPCBENCH when set (and only it), else build/ipcbench beside scripts/."""
+    return os.environ.get("IPCBENCH") or os.path.join(HERE, "..", "build",
+                                                      "ipcbench")
+
+
+def load_claims(res):
+    """The claims of the run from `ipcbench claims DIR -f json`, into
+    res.claims; without a working binary, res.claims_note says what to run.
+    The report stays whole either way."""
+    exe = ipcbench_exe()
+    hint = "Run `ipcbench claims %s` to check them against this run." % res.path
+    if not os.access(exe, os.X_OK):
+        res.claims_note = ("The textbook claims were not checked: no ipcbench "
+                           "binary at %s (set IPCBENCH to its path). " % exe + hint)
+        return
+    try:
+        proc = subprocess.run([exe, "claims", res.path, "-f", "json"],
+                              capture_output=True, text=True, timeout=120)
+        if proc.returncode == 0:
+            res.claims = json.loads(proc.stdout)
+            return
+        why = (proc.stderr.strip().splitlines() or ["exit %d" % proc.returncode])[0]
+    except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+        why = str(e)
+    res.claims_note = "The textbook claims could not be checked (%s). %s" % (
+        why, hint)
+
+
 USAGE = "usage: scripts/charts [DIR]   (default: results/latest)\n"
 
 
@@ -430,6 +462,7 @@ def main(argv):
         sys.stderr.write("charts: %s%s\n" % (e, hint))
         return 2
     charts = [ch for kind in KINDS for ch in kind(res)]
+    load_claims(res)
     outdir = os.path.join(path, "charts")
     try:
         os.makedirs(outdir, exist_ok=True)

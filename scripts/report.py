@@ -8,8 +8,10 @@ so an XML parser reads it.  No generation time is written: the same files
 give the same page.
 
 The page is a list of sections (SECTIONS below), each a function of the
-results and the charts returning its HTML: another section (the claims)
-is one more function and one more entry.  Stdlib only.
+results and the charts returning its HTML; another section is one more
+function and one more entry.  The claims section shows what charts.py got
+from `ipcbench claims DIR -f json` (res.claims), or how to get it.
+Stdlib only.
 """
 import html
 import os
@@ -33,6 +35,18 @@ figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { max-width: 60em; font-size: 0.95em; }
 nav li { display: inline; margin-right: 1em; }
+.claim { margin: 1em 0 1.5em 0; }
+.claim p { margin: 0.3em 0; }
+.claim ul { margin: 0.3em 0; font-size: 0.9em; }
+.verdict { display: inline-block; min-width: 8em; padding: 0.1em 0.5em;
+           margin-right: 0.5em; font-weight: bold; text-align: center;
+           border-radius: 3px; color: #fff; }
+.v-holds { background: #009E73; }
+.v-does-not-hold { background: #D55E00; }
+.v-not-significant { background: #0072B2; }
+.v-not-measured { background: #999999; }
+li.context { color: #666; }
+.rule { color: #555; font-size: 0.9em; }
 """
 
 
@@ -243,6 +257,46 @@ def sec_not_measured(res, charts):
         "These cases are in no chart.")) + tag("ul", items))]
 
 
+CLAIMS_INTRO = (
+    "Textbook claims about IPC, checked against this run's data by "
+    "`ipcbench claims` (never written in advance). Verdicts: holds, does not "
+    "hold, not significant (the repetitions cannot tell a difference from "
+    "noise), not measured (the run lacks the cases; the claim says which). "
+    "Each evidence line compares two cases: their medians, the ratio, and "
+    "Welch's p across repetitions.")
+
+
+def claim_html(c):
+    verdict = c.get("verdict", "?")
+    head = tag("p", tag("span", esc(verdict), "verdict v-" + anchor(verdict))
+               + tag("strong", esc(c.get("claim", ""))))
+    body = [head, tag("p", esc("Why: " + c.get("why", "")))]
+    if verdict == "not measured" and c.get("needs"):
+        body.append(tag("p", esc("Needs: " + c["needs"])))
+    if c.get("note"):
+        body.append(tag("p", esc("Note: " + c["note"])))
+    body.append(tag("p", esc("Rule: " + c.get("rule", "")), "rule"))
+    bears = c.get("evidence_bears", [])
+    items = [tag("li", esc(line), "context" if i < len(bears)
+                 and bears[i] == "context" else None)
+             for i, line in enumerate(c.get("evidence", []))]
+    if items:
+        body.append(tag("ul", "\n".join(items)))
+    return tag("div", "\n".join(body), "claim",
+               id="claim-" + anchor(c.get("key", "")))
+
+
+def sec_claims(res, charts):
+    data = res.claims
+    if not data:
+        note = res.claims_note or \
+            "Run `ipcbench claims DIR` to check the textbook claims."
+        return [("Claims", tag("p", esc(note)))]
+    out = [tag("p", esc(CLAIMS_INTRO)), tag("p", esc(data.get("rule", "")), "rule")]
+    out += [claim_html(c) for c in data.get("claims", [])]
+    return [("Claims", "\n".join(out))]
+
+
 def sec_environment(res, charts):
     return [("Environment", key_value_table(env_rows(res.env)))]
 
@@ -261,9 +315,8 @@ def sec_suite(res, charts):
     return [("Suite", body)]
 
 
-# In page order; each returns [(heading or None, HTML)].  The claims
-# section will be one more function here.
-SECTIONS = (sec_overview, sec_charts, sec_cases, sec_not_measured,
+# In page order; each returns [(heading or None, HTML)].
+SECTIONS = (sec_overview, sec_charts, sec_claims, sec_cases, sec_not_measured,
             sec_environment, sec_suite)
 
 

@@ -72,6 +72,10 @@ class Results:
         self.env = {}
         self.suite = {}
         self._hgrm = {}
+        # Set by charts.py from `ipcbench claims DIR -f json`: the parsed
+        # JSON, or None and a sentence saying why there is none.
+        self.claims = None
+        self.claims_note = ""
 
     def hgrm(self, case):
         """The case's percentile distribution as (value_us, 1/(1-p)) pairs,

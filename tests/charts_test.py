@@ -22,10 +22,15 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
+import pycheck
+from pycheck import check
+
 EXE, CHARTS = sys.argv[1], sys.argv[2]
+# charts.py asks this binary for the claims (else it would look for
+# build/ipcbench beside scripts/, which may be missing or stale).
+os.environ["IPCBENCH"] = EXE
 SVG = "{http://www.w3.org/2000/svg}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -44,19 +49,13 @@ runs:
     placements: [cross-cpu]
     wait: spin
 """
-tally = {"passed": 0, "failed": 0}
 
 
-def check(cond, what):
-    tally["passed" if cond else "failed"] += 1
-    if not cond:
-        print("FAIL: " + what, file=sys.stderr)
-    return cond
-
-
-def charts(*args):
+def charts(*args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
     return subprocess.run([CHARTS] + list(args), capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=e)
 
 
 def rows_of(d):
@@ -150,6 +149,13 @@ def check_report(d, rows):
         if r["status"] != "ok":
             check(r["reason"] and r["reason"] in text,
                   "report gives the reason of " + r["id"])
+    claims = [d for d in root.iter(XHTML + "div")
+              if (d.get("id") or "").startswith("claim-")]
+    verdicts = [s.text for s in root.iter(XHTML + "span")
+                if "verdict" in (s.get("class") or "")]
+    check(len(claims) == 9 and len(verdicts) == 9 and set(verdicts) <= {
+        "holds", "does not hold", "not significant", "not measured"},
+        "report shows every claim with its verdict: %s" % verdicts)
     figs = [img.get("src") for img in root.iter(XHTML + "img")]
     check(sorted(figs) == sorted("charts/%s.svg" % n for n in drawn(d)),
           "report shows every chart: %s" % figs)
@@ -203,6 +209,13 @@ def test_full_run(tmp):
     r = charts(d)
     check(r.returncode == 0 and digest(d) == first,
           "a second run writes the same bytes")
+    r = charts(d, env={"IPCBENCH": os.path.join(d, "no-such-ipcbench")})
+    with open(os.path.join(d, "report.html"), encoding="utf-8") as f:
+        page = f.read()
+    check(r.returncode == 0 and "Run `ipcbench claims %s`" % d in page
+          and 'id="claims"' in page and 'class="claim"' not in page,
+          "without the binary the report says how to check the claims")
+    charts(d)
     return d
 
 
@@ -269,21 +282,19 @@ def test_browser(full):
           "chromium loads report.html: %s" % r.stderr[-500:])
 
 
+def tests(tmp):
+    full = test_full_run(tmp)
+    if full:
+        test_partial(tmp, full)
+        test_bad_dir(tmp, full)
+        test_browser(full)
+
+
 def main():
     if not shutil.which("gnuplot"):
         print("skipped: gnuplot is not installed (scripts/install-deps)")
         return 77  # meson's "skipped"
-    tmp = tempfile.mkdtemp(prefix="ipcbench-charts-test.")
-    try:
-        full = test_full_run(tmp)
-        if full:
-            test_partial(tmp, full)
-            test_bad_dir(tmp, full)
-            test_browser(full)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (tally["passed"], tally["failed"]))
-    return 1 if tally["failed"] else 0
+    return pycheck.main("ipcbench-charts-test.", tests)
 
 
 if __name__ == "__main__":

@@ -104,10 +104,70 @@ static void test_run_errors(void)
 	CHECK_STR_CONTAINS(err, "unexpected argument 'b.yaml'");
 }
 
+/* compare takes two directories and -f; claims at most one and -f. */
+static void test_compare_claims(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct cli c;
+
+	CHECK(PARSE(&c, err, "compare", "a", "b", "-f", "csv") == 0 &&
+	      c.cmd == CMD_COMPARE && c.n_dirs == 2 && !strcmp(c.dirs[0], "a") &&
+	      !strcmp(c.dirs[1], "b") && c.format == FORMAT_CSV,
+	      "compare a b -f csv: %s", err);
+	CHECK(PARSE(&c, err, "compare", "a") == -EINVAL, "compare one dir");
+	CHECK_STR_CONTAINS(err, "compare needs two results directories");
+	CHECK(PARSE(&c, err, "compare", "a", "b", "c") == -EINVAL,
+	      "compare three dirs");
+	CHECK_STR_CONTAINS(err, "unexpected argument 'c'");
+	CHECK(PARSE(&c, err, "compare", "a", "b", "-t", "pipe") == -EINVAL,
+	      "compare takes no run flags");
+	CHECK_STR_CONTAINS(err, "takes no flags");
+	CHECK(PARSE(&c, err, "claims") == 0 && c.cmd == CMD_CLAIMS &&
+	      c.n_dirs == 0, "claims without DIR");
+	CHECK(PARSE(&c, err, "claims", "-f", "json", "d") == 0 &&
+	      c.n_dirs == 1 && !strcmp(c.dirs[0], "d") &&
+	      c.format == FORMAT_JSON, "claims -f json d: %s", err);
+	CHECK(PARSE(&c, err, "claims", "d", "e") == -EINVAL, "claims two dirs");
+	CHECK_STR_CONTAINS(err, "unexpected argument 'e'");
+	CHECK(PARSE(&c, err, "list", "-f", "csv") == -EINVAL,
+	      "list takes no -f");
+	CHECK_STR_CONTAINS(err, "takes no flags");
+}
+
+/* explain takes one transport name, and --results DIR only with it. */
+static void test_explain(void)
+{
+	char err[CONFIG_ERR_LEN];
+	struct cli c;
+
+	CHECK(PARSE(&c, err, "explain") == 0 && c.cmd == CMD_EXPLAIN &&
+	      !c.topic && !c.results, "explain: %s", err);
+	CHECK(PARSE(&c, err, "explain", "shm", "--results", "d") == 0 &&
+	      !strcmp(c.topic, "shm") && !strcmp(c.results, "d"),
+	      "explain shm --results d: %s", err);
+	CHECK(PARSE(&c, err, "explain", "--results", "d", "shm") == 0 &&
+	      !strcmp(c.topic, "shm") && !strcmp(c.results, "d"),
+	      "explain --results d shm: %s", err);
+	CHECK(PARSE(&c, err, "explain", "--results", "d") == -EINVAL,
+	      "explain --results without a transport");
+	CHECK_STR_CONTAINS(err, "needs a transport");
+	CHECK(PARSE(&c, err, "run", "--results", "d") == -EINVAL,
+	      "run --results");
+	CHECK_STR_CONTAINS(err, "--results belongs to explain");
+	CHECK(PARSE(&c, err, "explain", "shm", "pipe") == -EINVAL,
+	      "explain two transports");
+	CHECK_STR_CONTAINS(err, "unexpected argument 'pipe'");
+	CHECK(PARSE(&c, err, "explain", "shm", "-s", "64") == -EINVAL,
+	      "explain takes no run flags");
+	CHECK_STR_CONTAINS(err, "takes no flags");
+}
+
 int main(void)
 {
 	test_commands();
 	test_run_flags();
 	test_run_errors();
+	test_compare_claims();
+	test_explain();
 	return check_summary("test_cli");
 }

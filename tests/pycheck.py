@@ -1,0 +1,38 @@
+"""pycheck.py - the minimal helper of the Python tests, as check.h is of
+the C ones: check() counts and reports a failed expectation and keeps
+going; run() runs a command with extra environment; main() runs the
+test's body in a fresh temporary directory, removes it, prints
+"N passed, N failed" and returns the exit status (1 when something
+failed, or when nothing was checked).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+tally = {"passed": 0, "failed": 0}
+
+
+def check(cond, what):
+    tally["passed" if cond else "failed"] += 1
+    if not cond:
+        print("FAIL: " + what, file=sys.stderr)
+    return cond
+
+
+def run(argv, env=None, timeout=300):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run(argv, capture_output=True, text=True,
+                          timeout=timeout, env=e)
+
+
+def main(prefix, body):
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        body(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (tally["passed"], tally["failed"]))
+    return 1 if tally["failed"] or not tally["passed"] else 0
