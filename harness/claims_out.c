@@ -12,7 +12,7 @@
 #include "util.h"
 
 static const char general_rule[] =
-	"A comparison supports or contradicts a claim when Welch's t-test across the repetitions gives p < 0.05, else it is not significant; with a single repetition its direction alone decides, and the verdict says it rests on a single run.  A claim holds when no comparison contradicts it and more than half support it, does not hold when any contradicts it, and is otherwise not significant.";
+	"A comparison supports or contradicts a claim when Welch's t-test across the repetitions gives p < 0.05, else it is not significant; with a single repetition its direction alone decides, and the verdict says it rests on a single run.  A claim holds when more than half of its comparisons support it and at most a tenth contradict it (among many comparisons at p < 0.05 a few go the wrong way by chance: they are listed), does not hold when more than a tenth contradict it, and is otherwise not significant.";
 
 /* The most ok repetitions any case has; 1 without repetitions.csv. */
 static unsigned repetitions(const struct rundir *rd)
