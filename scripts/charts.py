@@ -155,7 +155,7 @@ def tic_list(tics):
 
 def spectrum_charts(res, workload):
     text = LATENCY[workload]
-    cases = [c for c in res.cases if c.ok and c.workload == workload]
+    cases = [c for c in charted(res) if c.ok and c.workload == workload]
     for placement in ordered(c.placement for c in cases):
         for size in sorted({c.size for c in cases if c.placement == placement}):
             series = [(c, [(inv, v) for v, inv in res.hgrm(c) if v > 0])
@@ -196,7 +196,7 @@ RATES = (("mbps", "bytes_per_sec", 1e6, "MB/s", "throughput (MB/s = 10^6 bytes/s
 
 
 def rate_charts(res):
-    cases = [c for c in res.cases if c.ok and c.workload == "throughput"]
+    cases = [c for c in charted(res) if c.ok and c.workload == "throughput"]
     for tag, column, scale, unit, ylabel in RATES:
         for placement in ordered(c.placement for c in cases):
             series = {}
@@ -230,6 +230,12 @@ def rate_charts(res):
                             for v in pts.values()], ylabel, log=True)
             yield line_chart(ch, [(c, sorted(pts.items()))
                                   for c, pts in series.values()], 1)
+
+
+def charted(res):
+    """The cases the charts draw: every one but paced or stalled streams,
+    whose figures answer another question (see Case.paced)."""
+    return [c for c in res.cases if not c.paced]
 
 
 def bar_chart(ch, res, cases, styles, value, overlay):
@@ -295,7 +301,7 @@ def bar_chart(ch, res, cases, styles, value, overlay):
 def rtt_bars(res):
     if "p50_ns" not in res.columns or "p99_ns" not in res.columns:
         return
-    cases = [c for c in res.cases if c.workload == "pingpong"]
+    cases = [c for c in charted(res) if c.workload == "pingpong"]
     styles = [(None, 0.3, "p99: 1 round trip in 100 is slower"),
               (None, 1.0, "p50: the median round trip")]
     for size in sorted({c.size for c in cases}):
@@ -348,13 +354,13 @@ def cost_bars(res):
     workloads = [("pingpong", 1.0, "pingpong (round trips)"),
                  ("throughput", 0.35, "throughput (one-way stream)")]
     for tag, log, what, ylabel, value, timed, note in COSTS:
-        for size in sorted({c.size for c in res.cases}):
+        for size in sorted({c.size for c in charted(res)}):
             ch = Chart("%s-%s" % (tag, size_tag(size)), "Cost per message",
                        "%s by transport: %s messages" % (what, size_text(size)),
                        ["Measured: " + timed + ". Panels: placement."],
                        note + PLACEMENT_NOTE, "bars")
             ch.ylabel, ch.ylog = ylabel, log
-            if bar_chart(ch, res, [c for c in res.cases if c.size == size],
+            if bar_chart(ch, res, [c for c in charted(res) if c.size == size],
                          workloads, lambda c, si: value(c), overlay=False):
                 yield ch
 

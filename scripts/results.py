@@ -44,6 +44,10 @@ class Case:
         self.size = int(num_or(row["size_bytes"], 0))
         self.wait = row.get("wait") or ""
         self.options = parse_options(row.get("options") or "")
+        # A paced or stalled stream is another experiment than a free one:
+        # the charts of free-running cases leave it out (the table keeps it).
+        self.paced = (num_or(row.get("rate"), 0) > 0 or
+                      num_or(row.get("stall_ms"), 0) > 0)
         self.label = self.transport
         self.colour = "#000000"
         self.dash = 1
