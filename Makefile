@@ -58,7 +58,7 @@ fuzz:
 	@scripts/install-deps fuzz
 	@test -f $(FUZZ_BUILD)/build.ninja || \
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dbuildtype=debug \
-		-Db_sanitize=address,undefined -Db_lundef=false -Dwerror=false
+		-Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C $(FUZZ_BUILD) tests/fuzz/fuzz_suite tests/fuzz/fuzz_size
 	@for t in suite size; do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
