@@ -11,6 +11,10 @@
  * Conventions: functions return 0 or -errno; on error they write one line,
  * without a trailing newline, into err.  A struct suite is plain data with
  * fixed-size arrays: no allocation to free.
+ *
+ * Made in three parts that share config_int.h: config.c loads a file,
+ * config_flags.c holds the built-in suite and the flags, and
+ * config_rules.c the checks both go through.
  */
 #ifndef IPCBENCH_CONFIG_H
 #define IPCBENCH_CONFIG_H
