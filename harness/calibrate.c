@@ -174,14 +174,15 @@ static int calib_median(calib_fn fn, void *ctx, int64_t slice_ns, double *out)
 	return 0;
 }
 
-/* Where clock reads go, so the compiler cannot drop them. */
-static volatile int64_t calib_sink;
+/* Where clock reads go, so the compiler cannot drop them (unsigned: it
+ * may wrap). */
+static volatile uint64_t calib_sink;
 
 static int calib_clock_rounds(void *ctx, uint64_t n)
 {
 	(void)ctx;
 	for (uint64_t i = 0; i < n; i++)
-		calib_sink += now_ns();
+		calib_sink += (uint64_t)now_ns();
 	return 0;
 }
 
