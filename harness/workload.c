@@ -264,45 +264,63 @@ static int pingpong_client(struct wl_ctx *c)
 	return end_client(c);
 }
 
+/*
+ * The servers' receive step: wait for the next message into c->buf (a
+ * lossy transport's timeouts are counted and waited through), stamp its
+ * arrival in *t unless t is NULL, and check both copies of its sequence
+ * number and its place in the stream.  Returns 1 with *seq for a data
+ * message, 0 for END, or the failure (recorded in the side result).
+ */
+static int recv_data(struct wl_ctx *c, uint64_t *expect, uint64_t *seq,
+		     int64_t *t)
+{
+	const struct transport_ops *ops = c->t->ops;
+	bool lossy = ops->flags & TF_LOSSY;
+	int ret;
+
+	while ((ret = ops->recv(c->t, c->buf)) == -ETIMEDOUT && lossy)
+		c->res->timeouts++;
+	if (ret)
+		return fail_io(c, ret, "receive", *expect);
+	if (t)
+		*t = now_ns();
+	if (!msg_seq(c, c->buf, seq))
+		return fail(c, -EBADMSG, "message %llu is torn: its two sequence numbers differ",
+			    (unsigned long long)*expect);
+	if (*seq == SEQ_END)
+		return 0;
+	if (lossy ? *seq >= c->warmup + c->iterations : *seq != *expect)
+		return fail(c, -EBADMSG, "message %llu arrived where %llu was expected",
+			    (unsigned long long)*seq,
+			    (unsigned long long)*expect);
+	*expect = *seq + 1;
+	return 1;
+}
+
 /* pingpong server: echo every message back unchanged until END. */
 static int pingpong_server(struct wl_ctx *c)
 {
 	const struct transport_ops *ops = c->t->ops;
-	bool lossy = ops->flags & TF_LOSSY;
-	uint64_t total = c->warmup + c->iterations, expect = 0, seq;
+	uint64_t expect = 0, seq;
 	unsigned char *m = c->buf;
 	bool started = false;
 	struct rusage ru0;
 	int ret;
 
-	for (;;) {
-		ret = ops->recv(c->t, m);
-		if (ret == -ETIMEDOUT && lossy) {
-			c->res->timeouts++;
-			continue;
-		}
-		if (ret)
-			return fail_io(c, ret, "receive", expect);
-		if (!started && expect >= c->warmup) {
+	/* No clock read per echo: the client times the round trip. */
+	while ((ret = recv_data(c, &expect, &seq, NULL)) > 0) {
+		if (!started && seq >= c->warmup) {
 			span_begin(c, now_ns(), &ru0);
 			started = true;
 		}
-		if (!msg_seq(c, m, &seq))
-			return fail(c, -EBADMSG, "message %llu is torn: its two sequence numbers differ",
-				    (unsigned long long)expect);
-		if (seq == SEQ_END)
-			break;
-		if (lossy ? seq >= total : seq != expect)
-			return fail(c, -EBADMSG, "message %llu arrived where %llu was expected",
-				    (unsigned long long)seq,
-				    (unsigned long long)expect);
-		expect = seq + 1;
 		c->res->received += seq >= c->warmup;
 		ret = ops->send(c->t, m);
 		if (ret)
 			return fail_io(c, ret, "send", seq);
 		c->res->sent += seq >= c->warmup;
 	}
+	if (ret < 0)
+		return ret;
 	if (!started)
 		span_begin(c, now_ns(), &ru0);
 	span_end(c, now_ns(), &ru0);
@@ -424,9 +442,8 @@ static void record_arrival(struct wl_ctx *c, const unsigned char *m,
  */
 static int throughput_server(struct wl_ctx *c)
 {
-	const struct transport_ops *ops = c->t->ops;
-	bool lossy = ops->flags & TF_LOSSY;
-	uint64_t total = c->warmup + c->iterations, expect = 0, seq;
+	bool lossy = c->t->ops->flags & TF_LOSSY;
+	uint64_t expect = 0, seq;
 	uint64_t max_seen = 0, stall_at = c->warmup + c->iterations / 2;
 	unsigned char *m = c->buf;
 	int64_t prev = now_ns(), t = prev, last = prev;
@@ -434,25 +451,7 @@ static int throughput_server(struct wl_ctx *c)
 	struct rusage ru0;
 	int ret;
 
-	for (;;) {
-		ret = ops->recv(c->t, m);
-		if (ret == -ETIMEDOUT && lossy) {
-			c->res->timeouts++;
-			continue;
-		}
-		if (ret)
-			return fail_io(c, ret, "receive", expect);
-		t = now_ns();
-		if (!msg_seq(c, m, &seq))
-			return fail(c, -EBADMSG, "message %llu is torn: its two sequence numbers differ",
-				    (unsigned long long)expect);
-		if (seq == SEQ_END)
-			break;
-		if (lossy ? seq >= total : seq != expect)
-			return fail(c, -EBADMSG, "message %llu arrived where %llu was expected",
-				    (unsigned long long)seq,
-				    (unsigned long long)expect);
-		expect = seq + 1;
+	while ((ret = recv_data(c, &expect, &seq, &t)) > 0) {
 		if (lossy && !account(c, seq, &max_seen))
 			continue;
 		if (seq >= c->warmup) {
@@ -475,6 +474,8 @@ static int throughput_server(struct wl_ctx *c)
 			return fail(c, -EBADMSG, "payload of message %llu is corrupt",
 				    (unsigned long long)seq);
 	}
+	if (ret < 0)
+		return ret;
 	if (!started)
 		span_begin(c, prev, &ru0);
 	span_end(c, last, &ru0);

@@ -22,19 +22,10 @@ import sys
 import tempfile
 import time
 
+from pycheck import check, summary
+
 EXE = sys.argv[1]
-passed = failed = 0
 libc = ctypes.CDLL(None, use_errno=True)
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, file=sys.stderr)
-    return cond
 
 
 def mq_create(name):
@@ -239,8 +230,7 @@ def main():
             if q:
                 libc.mq_unlink(q.encode())
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -20,18 +20,10 @@ import sys
 import tempfile
 import time
 
+from pycheck import check, summary
+
 EXE, DATA = sys.argv[1], sys.argv[2]
 TRANSPORTS = ["pipe", "fifo", "uds", "tcp", "udp", "shm", "mq"]
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, file=sys.stderr)
 
 
 def run(args, env=None, **kw):
@@ -457,8 +449,7 @@ def main():
             t(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

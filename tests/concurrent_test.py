@@ -19,21 +19,12 @@ import subprocess
 import sys
 import tempfile
 
+from pycheck import check, summary
+
 EXE = sys.argv[1]
 ARGS = ["run", "-t", "pipe,fifo,uds,tcp,udp,shm,mq", "-s", "64,4K",
         "-n", "1000", "--warmup", "100", "-q"]
 CASES = 7 * 2 * 2 * 2
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, file=sys.stderr)
-    return cond
 
 
 def run_pair(extra, env):
@@ -106,8 +97,7 @@ def main():
         check(not left, "left behind: %s" % left)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

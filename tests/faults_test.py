@@ -30,22 +30,13 @@ import sys
 import tempfile
 import time
 
+from pycheck import check, summary
+
 EXE = sys.argv[1]
 TRANSPORTS = [("pipe", {}), ("fifo", {}), ("uds", {}), ("tcp", {}),
               ("udp", {}), ("shm", {}), ("shm", {"wait": "spin"}),
               ("mq", {})]
-passed = failed = 0
 TMP = None
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, file=sys.stderr)
-    return cond
 
 
 def skip(what):
@@ -437,8 +428,7 @@ def main():
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     print("total %.1f s" % (time.time() - t0))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -28,11 +28,17 @@ def run(argv, env=None, timeout=300):
                           timeout=timeout, env=e)
 
 
+def summary():
+    """Print "N passed, N failed"; the exit status: 1 when something
+    failed, or when nothing was checked."""
+    print("%d passed, %d failed" % (tally["passed"], tally["failed"]))
+    return 1 if tally["failed"] or not tally["passed"] else 0
+
+
 def main(prefix, body):
     tmp = tempfile.mkdtemp(prefix=prefix)
     try:
         body(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (tally["passed"], tally["failed"]))
-    return 1 if tally["failed"] or not tally["passed"] else 0
+    return summary()

@@ -20,25 +20,6 @@
 
 static struct cpu_pair cpus;
 
-/* Entries of dir whose name starts with prefix (0 if dir is missing). */
-static unsigned count_prefixed(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	unsigned n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
-			fprintf(stderr, "left behind: %s/%s\n", dir, e->d_name);
-			n++;
-		}
-	}
-	closedir(d);
-	return n;
-}
-
 static bool is_lossy(const struct case_spec *c)
 {
 	return c->ops->flags & TF_LOSSY;
@@ -242,10 +223,12 @@ int main(void)
 	test_after_failures();
 
 	snprintf(prefix, sizeof(prefix), "ipcbench.%d.", (int)getpid());
-	CHECK(count_prefixed(tmp, "ipcbench") == 0, "private directories left in %s",
-	      tmp);
-	CHECK(count_prefixed("/dev/shm", prefix) == 0, "shm segments left");
-	CHECK(count_prefixed("/dev/mqueue", prefix) == 0, "queues left");
+	CHECK(check_leftovers(tmp, "ipcbench", false) == 0,
+	      "private directories left in %s", tmp);
+	CHECK(check_leftovers("/dev/shm", prefix, false) == 0,
+	      "shm segments left");
+	CHECK(check_leftovers("/dev/mqueue", prefix, false) == 0,
+	      "queues left");
 	CHECK(rmdir(tmp) == 0, "%s is not empty", tmp);
 	runner_fini();
 	return check_summary("test_e2e");

@@ -330,21 +330,6 @@ static void run(const char *name, enum stranger m, enum case_status want,
 	hist_free(res.hist_raw);
 }
 
-/* Entries of dir (recursively none expected). */
-static unsigned count_entries(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	unsigned n = 0;
-
-	while (d && (e = readdir(d)))
-		n += !strncmp(e->d_name, prefix, strlen(prefix)) &&
-		     strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	return n;
-}
-
 int main(void)
 {
 	char tmp[] = "/tmp/ipcbench-security.XXXXXX", prefix[64];
@@ -365,8 +350,8 @@ int main(void)
 	run("fifo", FIFO_JUNK, CASE_FAILED, "server: ");
 
 	snprintf(prefix, sizeof(prefix), "ipcbench.%d.", (int)getpid());
-	CHECK(count_entries(tmp, "") == 0, "left in %s", tmp);
-	CHECK(count_entries("/dev/shm", prefix) == 0, "segments left");
+	CHECK(check_leftovers(tmp, "", false) == 0, "left in %s", tmp);
+	CHECK(check_leftovers("/dev/shm", prefix, false) == 0, "segments left");
 	CHECK(rmdir(tmp) == 0, "%s: %s", tmp, strerror(errno));
 	runner_fini();
 	return check_summary("test_security");

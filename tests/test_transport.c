@@ -336,33 +336,6 @@ static void run_children(struct tcase *c)
 	}
 }
 
-/*
- * Remove what dir holds whose name starts with prefix (NULL: everything),
- * reporting each; returns how many there were.  A missing dir holds none.
- */
-static unsigned sweep(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	unsigned n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (prefix && strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		fprintf(stderr, "test_transport: left behind: %s/%s\n", dir,
-			e->d_name);
-		if (unlinkat(dirfd(d), e->d_name, 0))
-			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 /* After teardown: nothing in dir, nothing named after the tag elsewhere. */
 static void check_nothing_left(const struct tcase *c, const char *dir)
 {
@@ -370,12 +343,13 @@ static void check_nothing_left(const struct tcase *c, const char *dir)
 	unsigned n;
 
 	snprintf(sem, sizeof(sem), "sem.%s", c->t.tag);	/* named semaphores */
-	n = sweep(dir, NULL);
+	n = check_leftovers(dir, "", true);
 	CHECK(n == 0, "%s: teardown left %u entries in '%s'", c->label, n, dir);
 	CHECK(rmdir(dir) == 0, "%s: rmdir '%s': %s", c->label, dir,
 	      strerror(errno));
-	n = sweep("/dev/shm", c->t.tag) + sweep("/dev/shm", sem) +
-	    sweep("/dev/mqueue", c->t.tag);
+	n = check_leftovers("/dev/shm", c->t.tag, true) +
+	    check_leftovers("/dev/shm", sem, true) +
+	    check_leftovers("/dev/mqueue", c->t.tag, true);
 	CHECK(n == 0, "%s: teardown left %u objects named '%s...'", c->label,
 	      n, c->t.tag);
 }
@@ -416,7 +390,7 @@ static void run_case(const struct transport_ops *ops, size_t size,
 	ret = ops->setup(&c.t);
 	CHECK(ret == 0, "%s: setup: %s", c.label, why(&c.t, ret));
 	if (!ret) {
-		CHECK((ops->flags & TF_PATH) || sweep(dir, NULL) == 0,
+		CHECK((ops->flags & TF_PATH) || check_leftovers(dir, "", true) == 0,
 		      "%s: setup() made files in t->dir without TF_PATH",
 		      c.label);
 		run_children(&c);
