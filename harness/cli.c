@@ -20,6 +20,7 @@ enum {
 	OPT_RATE,
 	OPT_STALL,
 	OPT_RESULTS,
+	OPT_COLUMNS,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "columns", no_argument, NULL, OPT_COLUMNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -54,7 +56,9 @@ void cli_usage(FILE *f)
 	      "commands:\n"
 	      "  run [SUITE.yaml] [flags]  run a suite (default: every transport and workload,\n"
 	      "                            64 B, 4 KiB, 64 KiB, same-cpu and cross-cpu)\n"
-	      "  list                      transports, their options, and workloads\n"
+	      "  list [--columns [-f table|csv|json]]\n"
+	      "                            transports, their options, and workloads; with\n"
+	      "                            --columns, every column of the results files\n"
 	      "  calibrate                 the floors: clock, syscall, spin, futex, memcpy\n"
 	      "  clean                     remove what killed runs left (/dev/shm, queues, /tmp)\n"
 	      "  compare DIR_A DIR_B [-f table|csv]\n"
@@ -123,20 +127,18 @@ static int set_command(struct cli *c, const char *name, char *err, size_t len)
 	return -EINVAL;
 }
 
-static int parse_format(const char *s, enum report_format *out, char *err,
+static int parse_format(const char *s, enum output_format *out, char *err,
 			size_t len)
 {
-	static const char *const names[] = { "table", "csv", "json" };
+	int f = format_parse(s);
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum report_format)i;
-			return 0;
-		}
+	if (f < 0) {
+		snprintf(err, len, "--format: '%s' is not a format (valid: table, csv, json)",
+			 s);
+		return -EINVAL;
 	}
-	snprintf(err, len, "--format: '%s' is not a format (valid: table, csv, json)",
-		 s);
-	return -EINVAL;
+	*out = (enum output_format)f;
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
@@ -175,7 +177,8 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 	while ((opt = getopt_long(argc, argv, ":t:w:s:p:n:r:O:o:f:qhV", long_opts,
 				  NULL)) != -1) {
 		run_flags |= opt != 'h' && opt != 'V' && opt != '?' &&
-			     opt != ':' && opt != 'f' && opt != OPT_RESULTS;
+			     opt != ':' && opt != 'f' && opt != OPT_RESULTS &&
+			     opt != OPT_COLUMNS;
 		switch (opt) {
 		case 't': c->ov.transports = optarg; break;
 		case 'w': c->ov.workloads = optarg; break;
@@ -191,6 +194,7 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 		case 'o': c->output = optarg; break;
 		case 'q': c->quiet = true; break;
 		case OPT_RESULTS: c->results = optarg; break;
+		case OPT_COLUMNS: c->columns = true; break;
 		case 'f':
 			if (parse_format(optarg, &c->format, err, len))
 				return -EINVAL;
@@ -245,8 +249,12 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 			 argv[optind]);
 		return -EINVAL;
 	}
+	if (c->columns && c->cmd != CMD_LIST) {
+		snprintf(err, len, "--columns belongs to list: ipcbench list --columns");
+		return -EINVAL;
+	}
 	if (c->format_set && c->cmd != CMD_RUN && c->cmd != CMD_COMPARE &&
-	    c->cmd != CMD_CLAIMS)
+	    c->cmd != CMD_CLAIMS && !c->columns)
 		run_flags = true;
 	if (c->cmd != CMD_RUN && run_flags) {
 		snprintf(err, len, "'%s' takes no flags (see ipcbench --help)",

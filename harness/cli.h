@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "report.h"
+#include "format.h"
 
 enum cli_cmd {
 	CMD_HELP = 0,
@@ -33,13 +33,14 @@ struct cli {
 	const char *suite;		/* run: SUITE.yaml, or NULL */
 	struct overrides ov;
 	const char *output;		/* --output DIR, or NULL */
-	enum report_format format;
+	enum output_format format;
 	bool format_set;		/* -f given */
 	bool quiet;
 	const char *dirs[2];		/* compare: DIR_A DIR_B; claims: [DIR] */
 	unsigned n_dirs;
 	const char *topic;		/* explain: TRANSPORT, or NULL */
 	const char *results;		/* explain --results DIR, or NULL */
+	bool columns;			/* list --columns */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include "claims.h"
 #include "clean.h"
 #include "cli.h"
+#include "columns.h"
 #include "compare.h"
 #include "config.h"
 #include "explain.h"
@@ -174,7 +175,7 @@ static int cmd_run(const struct cli *cli)
 			if (!cli->quiet)
 				report_progress(stderr, rp, &cases[i], n);
 			hist_free(r.hist);
-			hist_free(r.hist_raw);
+			hist_free(r.hist_uncorrected);
 		}
 	}
 	if (!stop)
@@ -304,7 +305,10 @@ int main(int argc, char **argv)
 		printf("ipcbench %s\n", IPCBENCH_VERSION);
 		return 0;
 	case CMD_LIST:
-		cmd_list();
+		if (cli.columns)
+			columns_print(stdout, cli.format);
+		else
+			cmd_list();
 		return 0;
 	case CMD_RUN:
 		return cmd_run(&cli);

@@ -87,7 +87,7 @@ static void test_matrix(void)
 			CHECK(false, "%s failed: %s", cases[i].id, r.reason);
 		}
 		hist_free(r.hist);
-		hist_free(r.hist_raw);
+		hist_free(r.hist_uncorrected);
 	}
 	printf("matrix: %u cases, %u ok, %u skipped\n", n, ok, skipped);
 	CHECK(ok + skipped == n && ok > n / 2, "most cases run");
@@ -119,7 +119,7 @@ static void test_limits_skip(void)
 		else
 			CHECK_STR_CONTAINS(r.reason, "65507");
 		hist_free(r.hist);
-		hist_free(r.hist_raw);
+		hist_free(r.hist_uncorrected);
 	}
 	free(cases);
 }
@@ -167,7 +167,7 @@ static void run_bad(struct transport_ops *ops, const char *want)
 	CHECK(r.status == CASE_FAILED, "%s: status %d", ops->name, r.status);
 	CHECK_STR_CONTAINS(r.reason, want);
 	hist_free(r.hist);
-	hist_free(r.hist_raw);
+	hist_free(r.hist_uncorrected);
 }
 
 static void test_failures(void)
@@ -204,7 +204,7 @@ static void test_after_failures(void)
 	runner_run_case(&c, &cpus, 10, &r);
 	CHECK(r.status == CASE_OK, "a case after failures: %s", r.reason);
 	hist_free(r.hist);
-	hist_free(r.hist_raw);
+	hist_free(r.hist_uncorrected);
 }
 
 int main(void)

@@ -327,7 +327,7 @@ static void run(const char *name, enum stranger m, enum case_status want,
 		close(stranger_fd);
 	stranger_fd = -1;
 	hist_free(res.hist);
-	hist_free(res.hist_raw);
+	hist_free(res.hist_uncorrected);
 }
 
 int main(void)

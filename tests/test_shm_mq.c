@@ -126,12 +126,13 @@ static void test_shm_check(void)
 	tcase_init(&c, &transport_shm, 64, PLACE_CROSS_CPU);
 	tcase_opt(&c, "wait", "spin");
 	CHECK(c.t.ops->check(&c.t) == 0, "%s", c.t.err);
-	CHECK(c.t.spins, "wait=spin does not set spins");
+	CHECK(transport_wait(c.t.ops, c.t.opt) == WAIT_SPIN,
+	      "wait=spin is not declared spin");
 
 	tcase_init(&c, &transport_shm, 64, PLACE_SAME_CPU);
-	c.t.spins = true;
 	CHECK(c.t.ops->check(&c.t) == 0, "%s", c.t.err);
-	CHECK(!c.t.spins, "wait=sem sets spins");
+	CHECK(transport_wait(c.t.ops, c.t.opt) == WAIT_BLOCK,
+	      "wait=sem is not declared block");
 
 	tcase_init(&c, &transport_shm, SIZE_MAX / 4, PLACE_CROSS_CPU);
 	tcase_opt(&c, "slots", "1024");
@@ -168,7 +169,7 @@ static void test_mq_check(void)
 
 	tcase_init(&c, &transport_mq, 64, PLACE_SAME_CPU);
 	CHECK(c.t.ops->check(&c.t) == 0, "%s", c.t.err);
-	CHECK(!c.t.spins, "mq spins");
+	CHECK(transport_wait(c.t.ops, c.t.opt) == WAIT_BLOCK, "mq spins");
 
 	if (getrlimit(RLIMIT_MSGQUEUE, &rl) == 0) {
 		low = rl;

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base.h"
 #include "transport.h"
-#include "util.h"
 
 static const struct transport_explain pmq_explain = {
 	.pick = "whole messages, priorities; they outlive the sender",

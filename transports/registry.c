@@ -1,30 +1,26 @@
 /*
- * registry.c - the one list of transports.
+ * registry.c - the one list of transports, as an array.
  *
- * An explicit NULL-terminated array (as perf bench and stress-ng do), not
- * constructor attributes: a static library linked with link_with: drops an
- * object that only holds a constructor.  Adding a transport is one line here
- * plus its file.  The order is the order of `ipcbench list` and of tables.
+ * The names are written once, in the `transports` array of meson.build,
+ * which builds transports/<name>.c, runs the per-transport tests and
+ * generates transport_list.h: TRANSPORT_LIST expands X(name) for each, in
+ * that order.  An explicit NULL-terminated array (as perf bench and
+ * stress-ng do), not constructor attributes: a static library linked with
+ * link_with: drops an object that only holds a constructor.  The order is
+ * the order of `ipcbench list`, of tables and of chart colours.
  */
 #include <stddef.h>
 
 #include "transport.h"
+#include "transport_list.h"
 
-extern const struct transport_ops transport_pipe;
-extern const struct transport_ops transport_fifo;
-extern const struct transport_ops transport_uds;
-extern const struct transport_ops transport_tcp;
-extern const struct transport_ops transport_udp;
-extern const struct transport_ops transport_shm;
-extern const struct transport_ops transport_mq;
+#define X(name) extern const struct transport_ops transport_##name;
+TRANSPORT_LIST
+#undef X
 
 const struct transport_ops *const transport_registry[] = {
-	&transport_pipe,
-	&transport_fifo,
-	&transport_uds,
-	&transport_tcp,
-	&transport_udp,
-	&transport_shm,
-	&transport_mq,
+#define X(name) &transport_##name,
+	TRANSPORT_LIST
+#undef X
 	NULL,
 };

@@ -31,8 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base.h"
 #include "transport.h"
-#include "util.h"
 
 static const struct transport_explain shmring_explain = {
 	.pick = "fastest, big messages; you do the synchronisation",
@@ -262,14 +262,18 @@ static int shmring_sem_wait(struct transport *t, sem_t *s, const char *what)
 	return 0;
 }
 
+static enum wait_mode shmring_wait(const uint64_t opt[TRANSPORT_MAX_OPTS])
+{
+	return opt[SHMRING_OPT_WAIT] == SHMRING_SPIN ? WAIT_SPIN : WAIT_BLOCK;
+}
+
 static int shmring_check(struct transport *t)
 {
-	bool spin = t->opt[SHMRING_OPT_WAIT] == SHMRING_SPIN;
 	size_t stride, len;
 	struct statvfs sv;
 
-	t->spins = spin;
-	if (spin && t->placement == PLACE_SAME_CPU) {
+	if (shmring_wait(t->opt) == WAIT_SPIN &&
+	    t->placement == PLACE_SAME_CPU) {
 		transport_fail(t, 0, "wait=spin with both sides on the same CPU measures the scheduler, not IPC (each side spins out its time slice); use cross-cpu or wait=sem");
 		return -EINVAL;
 	}
@@ -452,6 +456,7 @@ const struct transport_ops transport_shm = {
 	.summary = "POSIX shared memory ring: semaphores or spinning, no syscalls",
 	.options = shmring_options,
 	.explain = &shmring_explain,
+	.wait = shmring_wait,
 	.check = shmring_check,
 	.setup = shmring_setup,
 	.open = shmring_open,

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "sockutil.h"
-#include "util.h"
+#include "base.h"
 
 void sock_close(int *fd)
 {

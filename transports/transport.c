@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base.h"
 #include "transport.h"
-#include "util.h"
 
 /* The order and headings `ipcbench explain` prints the sections in. */
 #define SECTION(member, text) \
@@ -273,4 +273,42 @@ int fd_read_full(int fd, void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static const char *const placement_names[PLACE_COUNT] = {
+	[PLACE_SAME_CPU] = "same-cpu",
+	[PLACE_CROSS_CPU] = "cross-cpu",
+	[PLACE_UNPINNED] = "unpinned",
+};
+
+const char placement_choices[] = "same-cpu, cross-cpu, unpinned";
+
+const char *placement_name(enum placement p)
+{
+	return (unsigned)p < PLACE_COUNT ? placement_names[p] : "?";
+}
+
+int placement_parse(const char *name)
+{
+	for (int i = 0; i < PLACE_COUNT; i++) {
+		if (strcmp(name, placement_names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static const char *const wait_mode_names[WAIT_COUNT] = {
+	[WAIT_BLOCK] = "block",
+	[WAIT_SPIN] = "spin",
+};
+
+const char *wait_mode_name(enum wait_mode w)
+{
+	return (unsigned)w < WAIT_COUNT ? wait_mode_names[w] : "?";
+}
+
+enum wait_mode transport_wait(const struct transport_ops *ops,
+			      const uint64_t opt[TRANSPORT_MAX_OPTS])
+{
+	return ops->wait ? ops->wait(opt) : WAIT_BLOCK;
 }

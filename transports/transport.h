@@ -40,6 +40,27 @@ enum placement {
 	PLACE_COUNT
 };
 
+/* Placement names: "same-cpu", "cross-cpu", "unpinned". */
+const char *placement_name(enum placement p);
+/* -1 when name is not a placement. */
+int placement_parse(const char *name);
+/* "same-cpu, cross-cpu, unpinned": for error messages. */
+extern const char placement_choices[];
+
+/*
+ * How the processes of a case wait for a message: the `wait` column of
+ * every row.  A transport declares it from its options alone (ops->wait),
+ * before any check, so a skipped case says it as truly as one that ran.
+ */
+enum wait_mode {
+	WAIT_BLOCK = 0,		/* sleep in the kernel until the peer wakes it */
+	WAIT_SPIN,		/* busy-poll memory: a whole CPU while waiting */
+	WAIT_COUNT
+};
+
+/* "block", "spin". */
+const char *wait_mode_name(enum wait_mode w);
+
 /* Capability flags: how a method differs, as facts the harness can act on. */
 enum {
 	/* Byte stream: the module loops over short reads and writes so that
@@ -132,7 +153,6 @@ struct transport {
 					 * transport that cannot see its peer die
 					 * (semaphores, queues); then -ETIMEDOUT */
 	uint64_t opt[TRANSPORT_MAX_OPTS];	/* resolved options, by index */
-	bool spins;			/* set by check(): waits by busy-polling */
 	char info[128];			/* set by setup(): what the kernel
 					 * granted, "sndbuf=... rcvbuf=...";
 					 * reported with the case */
@@ -150,10 +170,13 @@ struct transport_ops {
 	const struct transport_option *options;	/* ends with key == NULL */
 	const struct transport_explain *explain;	/* the lesson */
 
+	/* Optional: how a case with these resolved options waits; NULL
+	 * means WAIT_BLOCK.  A pure function of opt, asked before check(). */
+	enum wait_mode (*wait)(const uint64_t opt[TRANSPORT_MAX_OPTS]);
 	/* Optional.  0 when this case (t->msg_size, t->placement, t->opt)
 	 * can run here; otherwise -errno and the reason in t->err, and the
-	 * case is reported skipped.  May set t->spins.  Runs in the parent
-	 * and creates nothing. */
+	 * case is reported skipped.  Runs in the parent and creates
+	 * nothing. */
 	int (*check)(struct transport *t);
 	/* Parent, before fork: create the named objects and descriptors both
 	 * children inherit. */
@@ -185,6 +208,10 @@ const struct transport_ops *transport_find(const char *name);
  * known).  Returns 0, or -EINVAL with the first problem in why.
  */
 int transport_check(const struct transport_ops *ops, char *why, size_t len);
+
+/* How a case of ops with options opt waits (ops->wait, else block). */
+enum wait_mode transport_wait(const struct transport_ops *ops,
+			      const uint64_t opt[TRANSPORT_MAX_OPTS]);
 
 /* Index of option key in ops->options, or -1. */
 int transport_option_index(const struct transport_ops *ops, const char *key);

@@ -58,7 +58,7 @@ struct wl_ctx {
 	uint64_t rate;			/* paced workloads: messages/s, 0 none */
 	uint64_t stall_ms;		/* paced workloads: one receiver stall */
 	struct hist *hist;		/* this side's histogram (shared) */
-	struct hist *hist_raw;		/* paced receiver: latency from the
+	struct hist *hist_uncorrected;		/* paced receiver: latency from the
 					 * actual send, not the slot (shared) */
 	struct side_result *res;	/* this side's result (shared) */
 	struct side_result *peer;	/* the other side's, read-only */

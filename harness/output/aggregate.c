@@ -20,8 +20,8 @@
 static const size_t median_i64[] = {
 	offsetof(struct figures, p50), offsetof(struct figures, p90),
 	offsetof(struct figures, p99), offsetof(struct figures, p999),
-	offsetof(struct figures, raw_p50), offsetof(struct figures, raw_p99),
-	offsetof(struct figures, raw_p999), offsetof(struct figures, span_ns),
+	offsetof(struct figures, uncorrected_p50), offsetof(struct figures, uncorrected_p99),
+	offsetof(struct figures, uncorrected_p999), offsetof(struct figures, span_ns),
 };
 static const size_t median_dbl[] = {
 	offsetof(struct figures, mean), offsetof(struct figures, stddev),
@@ -96,11 +96,11 @@ void agg_figures(const struct case_spec *c, const struct case_result *r,
 		f->ivcsw_per_msg += (double)sr->ivcsw / msgs;
 	}
 	f->cpu_ns_per_msg = f->cpu_ns[0] + f->cpu_ns[1];
-	if (r->hist_raw && r->hist_raw->total) {
-		f->raw_p50 = agg_percentile(r->hist_raw, 50);
-		f->raw_p99 = agg_percentile(r->hist_raw, 99);
-		f->raw_p999 = agg_percentile(r->hist_raw, 99.9);
-		f->raw_max = r->hist_raw->max;
+	if (r->hist_uncorrected && r->hist_uncorrected->total) {
+		f->uncorrected_p50 = agg_percentile(r->hist_uncorrected, 50);
+		f->uncorrected_p99 = agg_percentile(r->hist_uncorrected, 99);
+		f->uncorrected_p999 = agg_percentile(r->hist_uncorrected, 99.9);
+		f->uncorrected_max = r->hist_uncorrected->max;
 	}
 	f->missed = r->side[SIDE_CLIENT].late;
 }
@@ -158,8 +158,8 @@ static void aggregate(struct case_agg *a, double *tmp)
 			a->f.min = f->min;
 		if (f->max > a->f.max)
 			a->f.max = f->max;
-		if (f->raw_max > a->f.raw_max)
-			a->f.raw_max = f->raw_max;
+		if (f->uncorrected_max > a->f.uncorrected_max)
+			a->f.uncorrected_max = f->uncorrected_max;
 	}
 	/* The headline figures' spread: one value per ok repetition. */
 	stats_describe(tmp, collect(a, offsetof(struct figures, p50), false,
@@ -204,14 +204,14 @@ int agg_add(struct case_agg *a, const struct case_spec *c, unsigned rep,
 	x = &a->reps[a->n_reps++];
 	x->rep = rep;
 	x->r = *r;
-	x->r.hist = x->r.hist_raw = NULL;
+	x->r.hist = x->r.hist_uncorrected = NULL;
 	agg_figures(c, r, &x->f);
-	a->spins |= r->spins;
+	a->wait = r->wait;
 	if (r->status == CASE_OK) {
 		a->ok++;
 		ret = merge_into(&a->hist, r->hist);
 		if (!ret)
-			ret = merge_into(&a->hist_raw, r->hist_raw);
+			ret = merge_into(&a->hist_uncorrected, r->hist_uncorrected);
 	}
 	/* The first failure decides; a skip only while nothing ran. */
 	if (r->status == CASE_FAILED && a->status != CASE_FAILED) {
@@ -237,7 +237,7 @@ int agg_add(struct case_agg *a, const struct case_spec *c, unsigned rep,
 void agg_free(struct case_agg *a)
 {
 	hist_free(a->hist);
-	hist_free(a->hist_raw);
+	hist_free(a->hist_uncorrected);
 	free(a->reps);
 	memset(a, 0, sizeof(*a));
 }

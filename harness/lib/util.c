@@ -1,10 +1,10 @@
 /*
- * util.c - strict parsing of the numbers and sizes users write, and the
- * names of shared enumerations.
+ * util.c - small helpers of the harness: sizes, durations and rates for
+ * people, JSON string literals, one-line messages, comma lists.
  *
- * Every number from a suite file or a flag is parsed here, because libcyaml
- * 1.3.1 accepts "64abc" as 64, "010" as 8 and "-1" as 2^64-1.  This module
- * prints nothing: callers add the file, line and key to their messages.
+ * The strict number parsers live one layer down, in transports/base.c,
+ * because transport options are parsed with them too.  This module prints
+ * nothing but what it is asked to format.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,67 +12,6 @@
 #include <strings.h>
 
 #include "util.h"
-
-int parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!s || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		unsigned d;
-
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	static const struct {
-		const char *suffix;
-		unsigned shift;
-	} units[] = {
-		{ "", 0 },
-		{ "b", 0 },
-		{ "k", 10 }, { "kb", 10 }, { "kib", 10 },
-		{ "m", 20 }, { "mb", 20 }, { "mib", 20 },
-		{ "g", 30 }, { "gb", 30 }, { "gib", 30 },
-	};
-	const char *p = s;
-	uint64_t v = 0;
-	size_t i;
-
-	if (!s)
-		return -EINVAL;
-	/* The digits as parse_u64() reads them, however many (leading
-	 * zeros included), then the unit. */
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	if (p == s)
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcasecmp(p, units[i].suffix) == 0)
-			break;
-	}
-	if (i == ARRAY_SIZE(units))
-		return -EINVAL;
-	if (v > (UINT64_MAX >> units[i].shift))
-		return -ERANGE;
-	*out = v << units[i].shift;
-	return 0;
-}
 
 static void format_size_unit(uint64_t bytes, char *buf, size_t len,
 			     const char *const names[4], const char *sep)
@@ -139,28 +78,6 @@ void json_put_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *const placement_names[PLACE_COUNT] = {
-	[PLACE_SAME_CPU] = "same-cpu",
-	[PLACE_CROSS_CPU] = "cross-cpu",
-	[PLACE_UNPINNED] = "unpinned",
-};
-
-const char placement_choices[] = "same-cpu, cross-cpu, unpinned";
-
-const char *placement_name(enum placement p)
-{
-	return (unsigned)p < PLACE_COUNT ? placement_names[p] : "?";
-}
-
-int placement_parse(const char *name)
-{
-	for (int i = 0; i < PLACE_COUNT; i++) {
-		if (strcmp(name, placement_names[i]) == 0)
-			return i;
-	}
-	return -1;
-}
-
 void one_line(char *s)
 {
 	for (; *s; s++) {
@@ -190,4 +107,21 @@ int split_list(char *s, char **items, int max)
 			break;
 	}
 	return n;
+}
+
+static const char *const format_names[] = {
+	[FORMAT_TABLE] = "table", [FORMAT_CSV] = "csv", [FORMAT_JSON] = "json",
+};
+
+const char *format_name(enum output_format f)
+{
+	return (unsigned)f < ARRAY_SIZE(format_names) ? format_names[f] : "?";
+}
+
+int format_parse(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(format_names); i++)
+		if (!strcmp(name, format_names[i]))
+			return (int)i;
+	return -1;
 }

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "env.h"
 #include "version.h"
 
 #ifndef IPCBENCH_BUILDTYPE

@@ -32,7 +32,7 @@ struct view {
 	const char *reason;
 	const struct case_result *r;	/* info, CPUs: the latest repetition */
 	const struct figures *f;
-	bool spins;
+	enum wait_mode wait;
 	double floor_ns;		/* round trips: the calibrated floor of
 					 * this wait mode and placement, or NAN */
 };
@@ -47,7 +47,7 @@ void report_view_rep(const struct report *rp, const struct case_agg *a,
 
 static inline const char *report_wait(const struct view *v)
 {
-	return v->spins ? "spin" : "block";
+	return wait_mode_name(v->wait);
 }
 
 /* What a case's one-way latency is measured from. */

@@ -67,15 +67,10 @@ void claim_decide(struct claim_res *r)
 			 r->unit ? r->unit : "comparison", total == 1 ? "" : "s");
 }
 
-/* The case spins when its wait mode says so (the wait column of a
- * skipped case does not: the options do). */
-static bool spins(const struct rundir *rd, const struct rundir_case *c)
+/* The case busy-polls: its wait column says so, skipped or not. */
+static bool spins(const struct rundir_case *c)
 {
-	const char *o = rundir_text(rd, c, "options");
-	const char *w = strstr(o, "wait=spin");
-
-	return !strcmp(c->wait, "spin") ||
-	       (w && (w == o || w[-1] == ' ') && (!w[9] || w[9] == ' '));
+	return !strcmp(c->wait, "spin");
 }
 
 const struct rundir_case *claim_pick(const struct rundir *rd, const char *t,
@@ -90,7 +85,7 @@ const struct rundir_case *claim_pick(const struct rundir *rd, const char *t,
 		if (strcmp(c->transport, t) || strcmp(c->workload, wl) ||
 		    c->size != size || strcmp(c->placement, placement) ||
 		    c->rate || c->stall_ms ||
-		    (f != ANY_WAIT && spins(rd, c) != (f == SPINS)))
+		    (f != ANY_WAIT && spins(c) != (f == SPINS)))
 			continue;
 		if (!best || (c->ok && !best->ok) ||
 		    (c->ok == best->ok && strlen(c->id) < strlen(best->id)))

@@ -415,7 +415,7 @@ static bool account(struct wl_ctx *c, uint64_t seq, uint64_t *max_seen)
 
 /*
  * Record one measured arrival at t: latency from the send stamp, or, paced,
- * from the message's slot (and from the send stamp into hist_raw).
+ * from the message's slot (and from the send stamp into hist_uncorrected).
  */
 static void record_arrival(struct wl_ctx *c, const unsigned char *m,
 			   uint64_t seq, int64_t t)
@@ -429,7 +429,7 @@ static void record_arrival(struct wl_ctx *c, const unsigned char *m,
 	/* The sender published its start before its first send. */
 	start = __atomic_load_n(&c->peer->sched_start_ns, __ATOMIC_ACQUIRE);
 	hist_record(c->hist, t - slot_ns(c, start, seq));
-	hist_record(c->hist_raw, t - sent);
+	hist_record(c->hist_uncorrected, t - sent);
 }
 
 /*

@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "report.h"
+#include "format.h"
 #include "rundir.h"
 #include "stats.h"
 
@@ -56,7 +56,7 @@ void compare_format_value(const char *column, double v, char *buf,
  * machines) go to warn.  0, or -errno when a directory cannot be read.
  */
 int compare_runs(const char *dir_a, const char *dir_b,
-		 enum report_format fmt, FILE *out, FILE *warn, char *err,
+		 enum output_format fmt, FILE *out, FILE *warn, char *err,
 		 size_t len);
 
 #endif

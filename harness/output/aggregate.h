@@ -34,14 +34,14 @@ struct figures {
 	double cpu_ns[2];		/* per message, by side */
 	double cpu_ns_per_msg, vcsw_per_msg, ivcsw_per_msg;
 	/* paced: latency from the actual send (coordinated omission hidden) */
-	int64_t raw_p50, raw_p99, raw_p999, raw_max;
+	int64_t uncorrected_p50, uncorrected_p99, uncorrected_p999, uncorrected_max;
 	uint64_t missed;		/* send slots the sender was late for */
 };
 
 /* One repetition as it ended. */
 struct rep_result {
 	unsigned rep;			/* 1-based */
-	struct case_result r;		/* hist and hist_raw are NULL */
+	struct case_result r;		/* hist and hist_uncorrected are NULL */
 	struct figures f;
 };
 
@@ -53,8 +53,8 @@ struct case_agg {
 	enum case_status status;	/* failed if one failed; skipped if all
 					 * were skipped; else ok */
 	char reason[640];		/* of the first failure or skip */
-	bool spins;
-	struct hist *hist, *hist_raw;	/* merged over ok repetitions */
+	enum wait_mode wait;		/* as the transport declares it */
+	struct hist *hist, *hist_uncorrected;	/* merged over ok repetitions */
 	struct figures f;		/* across ok repetitions */
 	struct stats p50, p99, rate;	/* spread across ok repetitions */
 	bool noisy;			/* the headline figure's CI is wide */

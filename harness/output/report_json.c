@@ -164,9 +164,9 @@ static void json_figures(FILE *f, const struct view *v)
 		x->cpu_ns_per_msg, x->vcsw_per_msg, x->ivcsw_per_msg);
 	if (v->c->rate)
 		fprintf(f, "\"missed_slots\": %llu, \"uncorrected\": {\"p50_ns\": %lld, \"p99_ns\": %lld, \"p999_ns\": %lld, \"max_ns\": %lld}, ",
-			(unsigned long long)x->missed, (long long)x->raw_p50,
-			(long long)x->raw_p99, (long long)x->raw_p999,
-			(long long)x->raw_max);
+			(unsigned long long)x->missed, (long long)x->uncorrected_p50,
+			(long long)x->uncorrected_p99, (long long)x->uncorrected_p999,
+			(long long)x->uncorrected_max);
 	json_kv_str(f, "info", r->info, true);
 	json_side(f, "client", &r->side[SIDE_CLIENT], x->cpu_ns[SIDE_CLIENT],
 		  true);

@@ -1,6 +1,6 @@
 /*
- * runner.h - benchmark cases: the plan that expands a suite into cases, and
- * the supervisor that runs one case in two fresh child processes.
+ * runner.h - the supervisor that runs one benchmark case (plan.h says
+ * what a case is) in two fresh child processes, and what came of it.
  *
  * Conventions: functions return 0 or -errno; a case's outcome (ok, skipped,
  * failed, with its reason) is data in struct case_result, not an error.
@@ -11,28 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "hist.h"
+#include "plan.h"
 #include "transport.h"
 #include "workload.h"
-
-/* One cell of the cross product: what to run. */
-struct case_spec {
-	unsigned index;			/* 1-based, in plan order */
-	const struct run *run;
-	const struct transport_ops *ops;
-	const struct workload *wl;
-	uint64_t size;
-	enum placement placement;
-	uint64_t iterations;
-	uint64_t warmup;
-	uint64_t rate;			/* paced workloads: messages/s, 0 none */
-	uint64_t stall_ms;		/* paced workloads: one receiver stall */
-	enum verify_mode verify;
-	uint64_t opt[TRANSPORT_MAX_OPTS];
-	char options[160];		/* "wait=spin slots=8", "" without */
-	char id[224];			/* unique, file-name safe */
-};
 
 enum case_status {
 	CASE_OK = 0,
@@ -46,11 +28,11 @@ struct case_result {
 	char reason[512];		/* why skipped or failed */
 	bool interrupted;		/* SIGINT/SIGTERM arrived during it */
 	int cpu[2];			/* CPUs asked for, -1 unpinned */
-	bool spins;			/* the transport busy-polls */
+	enum wait_mode wait;		/* as the transport declares it */
 	char info[128];			/* what the kernel granted */
 	struct side_result side[2];	/* by enum side */
 	struct hist *hist;		/* the workload's timer side; owned */
-	struct hist *hist_raw;		/* paced: latency from the actual send
+	struct hist *hist_uncorrected;		/* paced: latency from the actual send
 					 * (coordinated omission uncorrected);
 					 * owned, NULL when not paced */
 	int64_t span_ns;		/* timed span of the timer side */
@@ -63,12 +45,6 @@ struct case_result {
 struct cpu_pair {
 	int a, b;			/* b == -1 when only one CPU is allowed */
 };
-
-/*
- * Expand suite s into cases, in run order: transports x workloads x sizes x
- * placements.  *out is malloc'ed; free() it.  0 or -ENOMEM.
- */
-int plan_build(const struct suite *s, struct case_spec **out, unsigned *n);
 
 /* Pick the CPUs for same-cpu (a) and cross-cpu (a, b).  0 or -errno. */
 int runner_pick_cpus(struct cpu_pair *cpus);
@@ -88,7 +64,7 @@ int runner_stop_signal(void);
  * Run one case: check, make its private directory, setup, fork and pin
  * client and server, release them together, enforce timeout_s, reap them,
  * collect their results, teardown, remove the directory.  Never fails as a
- * function: every outcome is in *r (r->hist and r->hist_raw must be
+ * function: every outcome is in *r (r->hist and r->hist_uncorrected must be
  * hist_free()d).
  */
 void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,

@@ -264,7 +264,7 @@ static const struct claim_def claim_defs[] = {
 	  check_place_spin },
 };
 
-int claims_run(const char *dir, enum report_format fmt, FILE *out, char *err,
+int claims_run(const char *dir, enum output_format fmt, FILE *out, char *err,
 	       size_t len)
 {
 	const unsigned n = ARRAY_SIZE(claim_defs);

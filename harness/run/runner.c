@@ -43,7 +43,7 @@ static int stop_sig;
 struct shared {
 	struct side_result side[2];
 	struct hist *hist[2];
-	struct hist *hist_raw;		/* paced receiver: from actual send */
+	struct hist *hist_uncorrected;		/* paced receiver: from actual send */
 };
 #define SHARED_HISTS 3
 
@@ -220,7 +220,7 @@ static void __attribute__((noreturn)) child_main(struct child_args *a)
 	ctx.rate = a->c->rate;
 	ctx.stall_ms = a->c->stall_ms;
 	ctx.hist = a->sh->hist[a->side];
-	ctx.hist_raw = a->sh->hist_raw;
+	ctx.hist_uncorrected = a->sh->hist_uncorrected;
 	ctx.res = res;
 	ctx.peer = &a->sh->side[!a->side];
 	if (posix_memalign((void **)&ctx.buf, 64, 2 * t->msg_size) ||
@@ -474,8 +474,8 @@ static void summarise(const struct case_spec *c, struct shared *sh,
 	if (hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist) == 0)
 		hist_merge(r->hist, sh->hist[ts]);
 	if (c->rate &&
-	    hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist_raw) == 0)
-		hist_merge(r->hist_raw, sh->hist_raw);
+	    hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist_uncorrected) == 0)
+		hist_merge(r->hist_uncorrected, sh->hist_uncorrected);
 	if (r->status != CASE_OK)
 		return;
 	if (!lossy && tr->received != c->iterations) {
@@ -523,6 +523,7 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	r->wait = transport_wait(c->ops, c->opt);	/* skipped or not */
 	r->cpu[0] = r->cpu[1] = -1;
 	if (c->placement == PLACE_SAME_CPU) {
 		r->cpu[0] = r->cpu[1] = cpus->a;
@@ -542,7 +543,6 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 	memcpy(t.opt, c->opt, sizeof(t.opt));
 	t.io_timeout_ms = (int)(timeout_s * 1000);
 	ret = c->ops->check ? c->ops->check(&t) : 0;
-	r->spins = t.spins;	/* a skipped spin case is still a spin case */
 	if (ret) {
 		set_reason(r, CASE_SKIPPED, "%s",
 			   t.err[0] ? t.err : strerror(-ret));
@@ -571,7 +571,7 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 		char *mem = (char *)sh + align64(sizeof(*sh)) + (size_t)s * hsize;
 
 		hist_init_in(mem, hsize, HIST_LOWEST, HIST_HIGHEST,
-			     HIST_SIGFIGS, s < 2 ? &sh->hist[s] : &sh->hist_raw);
+			     HIST_SIGFIGS, s < 2 ? &sh->hist[s] : &sh->hist_uncorrected);
 		if (s < 2)
 			sh->side[s].cpu = -1;
 	}

@@ -242,9 +242,9 @@ static double floor_of(const struct report *rp, const struct view *v)
 	if (v->c->wl->msgs_per_sample != 2)
 		return NAN;
 	if (v->c->placement == PLACE_CROSS_CPU)
-		return v->spins ? cal->spin_rtt_cross_ns :
+		return v->wait == WAIT_SPIN ? cal->spin_rtt_cross_ns :
 				  cal->futex_rtt_cross_ns;
-	if (v->c->placement == PLACE_SAME_CPU && !v->spins)
+	if (v->c->placement == PLACE_SAME_CPU && v->wait != WAIT_SPIN)
 		return cal->futex_rtt_same_ns;
 	return NAN;
 }
@@ -253,7 +253,7 @@ void report_view_case(const struct report *rp, const struct case_agg *a,
 		      struct view *v)
 {
 	*v = (struct view){ .c = a->c, .a = a, .status = a->status,
-			    .reason = a->reason, .f = &a->f, .spins = a->spins,
+			    .reason = a->reason, .f = &a->f, .wait = a->wait,
 			    .r = &a->reps[a->n_reps - 1].r };
 	v->floor_ns = floor_of(rp, v);
 }
@@ -265,7 +265,7 @@ void report_view_rep(const struct report *rp, const struct case_agg *a,
 
 	*v = (struct view){ .c = a->c, .rep = x->rep, .status = x->r.status,
 			    .reason = x->r.reason, .r = &x->r, .f = &x->f,
-			    .spins = x->r.spins };
+			    .wait = x->r.wait };
 	v->floor_ns = floor_of(rp, v);
 }
 
@@ -319,8 +319,8 @@ static void write_csv_row(FILE *f, const struct view *v)
 		(unsigned long long)c->stall_ms);
 	csv_put_field(f, report_latency_from(c), false);
 	fprintf(f, "%llu,%lld,%lld,%lld,%lld,", (unsigned long long)x->missed,
-		(long long)x->raw_p50, (long long)x->raw_p99,
-		(long long)x->raw_p999, (long long)x->raw_max);
+		(long long)x->uncorrected_p50, (long long)x->uncorrected_p99,
+		(long long)x->uncorrected_p999, (long long)x->uncorrected_max);
 	csv_num(f, v->floor_ns, "%.1f");
 	csv_num(f, v->status == CASE_OK ? (double)x->p50 / v->floor_ns : NAN,
 		"%.2f");
@@ -459,9 +459,9 @@ int report_case(struct report *rp, const struct case_spec *c, unsigned rep,
 	}
 	if (a->hist && r->status == CASE_OK)
 		ret = keep_first(ret, save_hgrm(rp, c, "", a->hist));
-	if (a->hist_raw && r->status == CASE_OK)
+	if (a->hist_uncorrected && r->status == CASE_OK)
 		ret = keep_first(ret, save_hgrm(rp, c, ".uncorrected",
-						a->hist_raw));
+						a->hist_uncorrected));
 	ret = keep_first(ret, save_csv(rp));
 	return keep_first(ret, save_json(rp, false, false));
 }
@@ -480,7 +480,7 @@ void report_progress(FILE *f, const struct report *rp,
 	report_print_line(f, &v, 1);
 }
 
-void report_print(const struct report *rp, FILE *f, enum report_format fmt)
+void report_print(const struct report *rp, FILE *f, enum output_format fmt)
 {
 	switch (fmt) {
 	case FORMAT_TABLE:

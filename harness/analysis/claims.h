@@ -18,14 +18,14 @@
 
 #include <stdio.h>
 
-#include "report.h"
+#include "format.h"
 
 /*
  * Check every claim against the results in dir and print them to out as
  * text (FORMAT_TABLE) or JSON; FORMAT_CSV is refused with -EINVAL.  0, or
  * -errno when dir cannot be read as results (err says why).
  */
-int claims_run(const char *dir, enum report_format fmt, FILE *out, char *err,
+int claims_run(const char *dir, enum output_format fmt, FILE *out, char *err,
 	       size_t len);
 
 #endif

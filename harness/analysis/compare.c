@@ -195,7 +195,7 @@ static void print_csv(FILE *f, const struct row *rows, unsigned n)
 }
 
 /* The cases of one run that the other lacks, after the table. */
-static void print_only(FILE *f, enum report_format fmt, const char *name,
+static void print_only(FILE *f, enum output_format fmt, const char *name,
 		       const struct rundir *in, const struct rundir *other)
 {
 	unsigned k = 0;
@@ -234,7 +234,7 @@ static void check_env(FILE *warn, const struct rundir *ra,
 }
 
 int compare_runs(const char *dir_a, const char *dir_b,
-		 enum report_format fmt, FILE *out, FILE *warn, char *err,
+		 enum output_format fmt, FILE *out, FILE *warn, char *err,
 		 size_t len)
 {
 	struct rundir *ra = NULL, *rb = NULL;

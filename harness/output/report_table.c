@@ -56,7 +56,7 @@ void report_print_line(FILE *f, const struct view *v, unsigned total_reps)
 			(unsigned long long)x->sent,
 			x->sent ? 100.0 * (double)x->lost / (double)x->sent : 0);
 	if (c->rate) {
-		format_ns((double)x->raw_p99, p99, sizeof(p99));
+		format_ns((double)x->uncorrected_p99, p99, sizeof(p99));
 		format_rate((double)c->rate, rate, sizeof(rate));
 		fprintf(f, "  paced %s/s: p99 from send %s; %llu slots missed",
 			rate, p99, (unsigned long long)x->missed);

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner.h"
+#include "plan.h"
+#include "workload.h"
 #include "util.h"
 
 /* "wait=spin slots=8": every option of the transport with its value. */
