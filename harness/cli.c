@@ -113,7 +113,7 @@ static int set_command(struct cli *c, const char *name, char *err, size_t len)
 		{ "help", CMD_HELP }, { "version", CMD_VERSION },
 		{ "calibrate", CMD_CALIBRATE }, { "clean", CMD_CLEAN },
 		{ "compare", CMD_COMPARE }, { "claims", CMD_CLAIMS },
-		{ "explain", CMD_EXPLAIN },
+		{ "explain", CMD_EXPLAIN }, { "show", CMD_SHOW },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
@@ -238,7 +238,7 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t len)
 	}
 	/* compare takes two directories, claims one at most */
 	while (optind < argc && c->n_dirs < (c->cmd == CMD_COMPARE ? 2u :
-					     c->cmd == CMD_CLAIMS ? 1u : 0u))
+					     (c->cmd == CMD_CLAIMS || c->cmd == CMD_SHOW) ? 1u : 0u))
 		c->dirs[c->n_dirs++] = argv[optind++];
 	if (c->cmd == CMD_COMPARE && c->n_dirs < 2) {
 		snprintf(err, len, "compare needs two results directories: ipcbench compare DIR_A DIR_B");

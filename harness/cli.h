@@ -26,6 +26,7 @@ enum cli_cmd {
 	CMD_COMPARE,
 	CMD_CLAIMS,
 	CMD_EXPLAIN,
+	CMD_SHOW,
 };
 
 struct cli {

@@ -26,6 +26,7 @@
 #include "explain.h"
 #include "report.h"
 #include "runner.h"
+#include "show.h"
 #include "util.h"
 #include "version.h"
 #include "workload.h"
@@ -287,6 +288,23 @@ static int cmd_claims(const struct cli *cli)
 	return 0;
 }
 
+/* DIR (default: the latest run) as one JSON document. */
+static int cmd_show(const struct cli *cli)
+{
+	char err[CONFIG_ERR_LEN], dir[PATH_MAX];
+
+	if (cli->n_dirs)
+		snprintf(dir, sizeof(dir), "%s", cli->dirs[0]);
+	else
+		snprintf(dir, sizeof(dir), "%s/latest", results_root());
+	if (show_run(dir, stdout, err, sizeof(err))) {
+		one_line(err);
+		fprintf(stderr, "ipcbench: show: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char err[CONFIG_ERR_LEN];
@@ -322,6 +340,8 @@ int main(int argc, char **argv)
 		return cmd_compare(&cli);
 	case CMD_CLAIMS:
 		return cmd_claims(&cli);
+	case CMD_SHOW:
+		return cmd_show(&cli);
 	}
 	return EXIT_USAGE;
 }

@@ -2,13 +2,13 @@
 
 Usage: charts.py [DIR]   (default: $IPCBENCH_RESULTS/latest, else results/latest)
 
-Reads only DIR's files (summary.csv, results.json, hgrm/*.hgrm), writes
-DIR/charts/*.svg and *.png with gnuplot, then DIR/report.html.  It runs
-no benchmark and draws no chart without data.  For the report's claims it
-asks `ipcbench claims DIR -f json` ($IPCBENCH, else build/ipcbench beside
-scripts/); without that binary the report says how to check them.  The
-same files (and binary) give byte-identical output.  Exit 0 done, 1 gnuplot failed, 2 DIR is not a
-results directory (one line on stderr naming the path).
+Reads DIR through `ipcbench show DIR` (results.py; $IPCBENCH, else
+build/ipcbench beside scripts/), writes DIR/charts/*.svg and *.png with
+gnuplot, then DIR/report.html.  It runs no benchmark and draws no chart
+without data.  For the report's claims it asks `ipcbench claims DIR -f
+json`.  The same files and binary give byte-identical output.  Exit 0
+done, 1 no ipcbench binary or gnuplot failed, 2 DIR is not a results
+directory (one line on stderr naming the path).
 
 A chart kind is one function below that yields Chart objects, drawn by
 one of the templates in scripts/gnuplot/; KINDS lists them in report
@@ -419,22 +419,12 @@ def draw(charts, outdir):
     return True
 
 
-def ipcbench_exe():
-    """$IPCBENCH when set (and only it), else build/ipcbench beside scripts/."""
-    return os.environ.get("IPCBENCH") or os.path.join(HERE, "..", "build",
-                                                      "ipcbench")
-
-
 def load_claims(res):
     """The claims of the run from `ipcbench claims DIR -f json`, into
-    res.claims; without a working binary, res.claims_note says what to run.
+    res.claims; when that fails, res.claims_note says why and what to run.
     The report stays whole either way."""
-    exe = ipcbench_exe()
+    exe = results.ipcbench_exe()
     hint = "Run `ipcbench claims %s` to check them against this run." % res.path
-    if not os.access(exe, os.X_OK):
-        res.claims_note = ("The textbook claims were not checked: no ipcbench "
-                           "binary at %s (set IPCBENCH to its path). " % exe + hint)
-        return
     try:
         proc = subprocess.run([exe, "claims", res.path, "-f", "json"],
                               capture_output=True, text=True, timeout=120)
@@ -462,6 +452,9 @@ def main(argv):
     path = argv[1] if len(argv) == 2 else os.path.join(root, "latest")
     try:
         res = results.load(path)
+    except results.MissingTool as e:
+        sys.stderr.write("charts: %s\n" % e)
+        return 1
     except results.ResultsError as e:
         hint = ("" if len(argv) == 2 or os.path.exists(path)
                 else " (no run yet? try: make bench)")

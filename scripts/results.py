@@ -1,26 +1,26 @@
-"""results.py - read one ipcbench results directory, for scripts/charts.
+"""results.py - one ipcbench results directory, for scripts/charts.
 
-Reads summary.csv (one row per case; columns are looked up by name, so
-added columns are harmless and a missing optional one reads as "no
-value"), results.json (environment and suite) and hgrm/<id>.hgrm.  Gives
-each case the label, colour, dash and point type it has in every chart.
-It draws nothing and writes nothing; it never runs ipcbench.
+It reads no results file itself: `ipcbench show DIR` (the one reader of a
+results directory, in C) prints the run as one JSON document, every field
+typed by the published schema (`ipcbench list --columns`), with the
+environment, the suite and each case's percentile distribution.  This
+module turns that into Case objects and gives each the label, colour,
+dash and point type it has in every chart.  It draws and writes nothing.
 
 Stdlib only (run by Debian's /usr/bin/python3).
 """
-import csv
 import json
 import os
+import subprocess
 
-REQUIRED = ("id", "transport", "workload", "size_bytes", "placement", "status")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Okabe-Ito, the colour-blind-safe palette, one fixed colour per transport
-# so that a transport looks the same in every chart of every run.  Yellow
-# is kept for a transport not listed here: it is faint on white.
-COLOURS = {"pipe": "#E69F00", "fifo": "#56B4E9", "uds": "#009E73",
-           "tcp": "#0072B2", "udp": "#D55E00", "shm": "#CC79A7",
-           "mq": "#000000"}
-SPARE_COLOURS = ("#F0E442", "#999999", "#882255", "#44AA99")
+# by its place in the registry (`ipcbench list`), so that a transport looks
+# the same in every chart of every run.  Yellow comes last: it is faint on
+# white.
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7",
+           "#000000", "#F0E442", "#999999", "#882255", "#44AA99")
 # gnuplot filled point types (the open one of each is one less), one a
 # transport; a variant of a transport (other options, spin) gets the open
 # point and its own dash pattern.
@@ -31,34 +31,48 @@ class ResultsError(Exception):
     """The directory cannot be read as results; the message names the path."""
 
 
-class Case:
-    """One row of summary.csv, plus what the charts need to draw it."""
+class MissingTool(Exception):
+    """ipcbench itself cannot be asked (not built, or it misbehaved)."""
 
-    def __init__(self, row):
-        self.row = row
-        self.id = row["id"]
-        self.transport = row["transport"]
-        self.workload = row["workload"]
-        self.placement = row["placement"]
-        self.status = row["status"]
-        self.size = int(num_or(row["size_bytes"], 0))
-        self.wait = row.get("wait") or ""
-        self.options = parse_options(row.get("options") or "")
+
+class Case:
+    """One case of the run (a row of summary.csv, typed), plus what the
+    charts need to draw it."""
+
+    def __init__(self, fields):
+        self.row = fields
+        self.id = fields["id"]
+        self.transport = fields["transport"]
+        self.workload = fields["workload"]
+        self.placement = fields.get("placement") or ""
+        self.status = fields["status"]
+        self.size = int(self.num("size_bytes") or 0)
+        self.wait = fields.get("wait") or ""
+        self.options = fields.get("options") or {}
+        self.headline = fields.get("headline") or ""
         # A paced or stalled stream is another experiment than a free one:
         # the charts of free-running cases leave it out (the table keeps it).
-        self.paced = (num_or(row.get("rate"), 0) > 0 or
-                      num_or(row.get("stall_ms"), 0) > 0)
+        self.paced = (self.num("rate") or 0) > 0 or \
+            (self.num("stall_ms") or 0) > 0
+        self.hgrm = [(v, inv) for v, _, _, inv in fields.get("hgrm") or []
+                     if inv is not None]
         self.label = self.transport
         self.colour = "#000000"
         self.dash = 1
         self.point = 7
 
     def num(self, column):
-        """The column as a float, or None when absent, empty or not a number."""
-        return num_or(self.row.get(column), None)
+        """The column as a float, or None when absent or without a value."""
+        v = self.row.get(column)
+        return float(v) if isinstance(v, (int, float)) and \
+            not isinstance(v, bool) else None
 
     def text(self, column):
-        return self.row.get(column) or ""
+        """The column as text ("" without a value); options as 'k=v k=v'."""
+        v = self.row.get(column)
+        if isinstance(v, dict):
+            return " ".join("%s=%s" % kv for kv in v.items())
+        return v if isinstance(v, str) else ""
 
     @property
     def ok(self):
@@ -66,16 +80,18 @@ class Case:
 
 
 class Results:
-    """Everything charts and the report read from one results directory."""
+    """Everything charts and the report read of one results directory."""
 
-    def __init__(self, path):
+    def __init__(self, path, doc):
         self.path = path
-        self.columns = []
-        self.cases = []
-        self.meta = {}
-        self.env = {}
-        self.suite = {}
-        self._hgrm = {}
+        self.columns = doc.get("columns") or []
+        self.env = doc.get("environment") or {}
+        self.suite = doc.get("suite") or {}
+        self.meta = {"complete": doc.get("complete"),
+                     "interrupted": doc.get("interrupted"),
+                     "format": doc.get("results_format")}
+        self.transports = doc.get("transports") or []
+        self.cases = [Case(c) for c in doc.get("cases") or []]
         # Set by charts.py from `ipcbench claims DIR -f json`: the parsed
         # JSON, or None and a sentence saying why there is none.
         self.claims = None
@@ -83,11 +99,8 @@ class Results:
 
     def hgrm(self, case):
         """The case's percentile distribution as (value_us, 1/(1-p)) pairs,
-        the p = 1 line left out; [] when the file is missing or empty."""
-        if case.id not in self._hgrm:
-            self._hgrm[case.id] = read_hgrm(
-                os.path.join(self.path, "hgrm", case.id + ".hgrm"))
-        return self._hgrm[case.id]
+        the p = 1 line left out; [] when it has none."""
+        return case.hgrm
 
     def placement_text(self, placement):
         """Which CPUs a placement means in this run, for titles."""
@@ -101,95 +114,60 @@ class Results:
         return placement
 
 
-def num_or(text, default):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return default
-
-
-def parse_options(text):
-    """'wait=spin slots=8' -> {'wait': 'spin', 'slots': '8'}, in order."""
-    opts = {}
-    for word in text.split():
-        key, _, value = word.partition("=")
-        opts[key] = value
-    return opts
-
-
-def read_hgrm(path):
-    points = []
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                fields = line.split()
-                if len(fields) != 4 or line.startswith("#"):
-                    continue
-                value, inv = num_or(fields[0], None), num_or(fields[3], None)
-                if value is not None and inv is not None and inv != float("inf"):
-                    points.append((value, inv))
-    except OSError:
-        return []
-    return points
+def ipcbench_exe():
+    """$IPCBENCH when set (and only it), else build/ipcbench beside scripts/."""
+    return os.environ.get("IPCBENCH") or os.path.join(HERE, "..", "build",
+                                                      "ipcbench")
 
 
 def load(path):
-    """Read DIR; raise ResultsError with a one-line message naming the
-    file when it is not a readable ipcbench results directory."""
-    res = Results(path)
-    if not os.path.isdir(path):
-        raise ResultsError("'%s' is not a directory" % path)
-    csv_path = os.path.join(path, "summary.csv")
-    json_path = os.path.join(path, "results.json")
+    """Read DIR through `ipcbench show`; raise ResultsError with ipcbench's
+    one-line message (it names the file) when DIR is not a readable
+    results directory, MissingTool when there is no binary to ask."""
+    exe = ipcbench_exe()
+    if not os.access(exe, os.X_OK):
+        raise MissingTool("no ipcbench binary at %s: run `make build` (or set "
+                          "IPCBENCH to its path)" % exe)
     try:
-        with open(csv_path, newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            res.columns = reader.fieldnames or []
-            rows = list(reader)
-    except OSError as e:
-        raise ResultsError("'%s': %s (not an ipcbench results directory?)"
-                           % (csv_path, e.strerror))
-    except (csv.Error, UnicodeDecodeError) as e:
-        raise ResultsError("'%s': not a CSV file: %s" % (csv_path, e))
-    missing = [c for c in REQUIRED if c not in res.columns]
-    if missing:
-        raise ResultsError("'%s': no column %s" % (csv_path, ", ".join(missing)))
+        proc = subprocess.run([exe, "show", path], capture_output=True,
+                              text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise MissingTool("%s show %s: %s" % (exe, path, e))
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines() or \
+            ["exit status %d" % proc.returncode]
+        raise ResultsError(lines[0].replace("ipcbench: show: ", "", 1))
     try:
-        with open(json_path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise ResultsError("'%s': %s" % (json_path, e.strerror))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ResultsError("'%s': not JSON: %s" % (json_path, e))
-    if not isinstance(doc, dict):
-        raise ResultsError("'%s': not an ipcbench results file" % json_path)
-    res.env = doc.get("environment") or {}
-    res.suite = doc.get("suite") or {}
-    res.meta = {k: v for k, v in doc.items() if not isinstance(v, (dict, list))}
-    res.cases = [Case(r) for r in rows]
-    assign_styles(res.cases)
+        doc = json.loads(proc.stdout)
+    except ValueError as e:
+        raise MissingTool("%s show %s printed no JSON: %s" % (exe, path, e))
+    res = Results(path, doc)
+    assign_styles(res.cases, res.transports)
     return res
 
 
-def assign_styles(cases):
+def assign_styles(cases, transports):
     """Label, colour, dash and point of every case.
 
     A label is the transport plus the options that differ between its
     cases in this run (so shm wait=sem and shm wait=spin are two lines),
     and "(spin)" for a busy-polling case: an option whose value is the
-    wait mode is said by that suffix instead.
+    wait mode is said by that suffix instead.  The colour is the
+    transport's place in the registry (transports, in order).
     """
     by_transport = {}
     for c in cases:
         by_transport.setdefault(c.transport, []).append(c)
-    spare = iter(SPARE_COLOURS * (1 + len(by_transport)))
+    unknown = [t for t in by_transport if t not in transports]
     for ti, (transport, group) in enumerate(by_transport.items()):
         keys = []
         for c in group:
             keys += [k for k in c.options if k not in keys]
         varying = [k for k in keys
                    if len({c.options.get(k) for c in group}) > 1]
-        colour = COLOURS.get(transport) or next(spare)
+        place = transports.index(transport) if transport in transports \
+            else len(transports) + unknown.index(transport)
+        colour = PALETTE[place % len(PALETTE)]
         variants = []
         for c in group:
             words = [transport]

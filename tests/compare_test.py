@@ -37,7 +37,8 @@ def run(*args):
 # Synthetic cases: id -> (workload, status, reason, A values, B values).
 # Columns deliberately in an order of their own, plus one unknown column.
 COLS = ["id", "status", "p50_ns", "workload", "transport", "size_bytes",
-        "placement", "rate", "msgs_per_sec", "reason", "future_col"]
+        "placement", "rate", "msgs_per_sec", "reason", "future_col",
+        "headline", "headline_better"]
 CASES = {
     "slow-pp": ("pingpong", "ok", "", [1000, 1010, 990, 1005, 995],
                 [2000, 2020, 1980, 2010, 1990]),
@@ -64,7 +65,10 @@ def write_run(d, side, host, only=None, reps=True):
         base = {"id": cid, "status": status, "workload": wl,
                 "transport": "pipe", "size_bytes": "64",
                 "placement": "same-cpu", "rate": "0", "reason": reason,
-                "future_col": "x", "p50_ns": "", "msgs_per_sec": ""}
+                "future_col": "x", "p50_ns": "", "msgs_per_sec": "",
+                "headline": col,
+                "headline_better": "higher" if col == "msgs_per_sec"
+                                   else "lower"}
         s = dict(base)
         if vals:
             s[col] = "%.1f" % statistics.median(vals)
@@ -151,6 +155,17 @@ def test_bad(tmp, good):
     shutil.copytree(good, bad)
     with open(os.path.join(bad, "summary.csv"), "a") as f:
         f.write('x,ok,"unterminated\n')
+    # A run written before the headline was recorded.
+    old = os.path.join(tmp, "older")
+    os.makedirs(old)
+    with open(os.path.join(good, "summary.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    with open(os.path.join(old, "summary.csv"), "w", newline="") as f:
+        cols = [c for c in rows[0] if not c.startswith("headline")]
+        w = csv.DictWriter(f, cols, extrasaction="ignore",
+                           lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
     nocol = os.path.join(tmp, "nocol")
     os.makedirs(nocol)
     with open(os.path.join(nocol, "summary.csv"), "w") as f:
@@ -160,6 +175,8 @@ def test_bad(tmp, good):
                        ([nosum, good], nosum + "/summary.csv"),
                        ([good, bad], bad + "/summary.csv:"),
                        ([nocol, good], "no column 'id'"),
+                       ([old, good], "no column 'headline': written by an "
+                                     "older ipcbench"),
                        ([good], "needs two results directories"),
                        ([good, good, "-f", "json"], "--format json")):
         r = run("compare", *args)
@@ -175,9 +192,7 @@ def medians(d):
         for r in csv.DictReader(f):
             if r["status"] != "ok":
                 continue
-            col = ("msgs_per_sec" if r["workload"] == "throughput"
-                   and r["rate"] == "0" else "p50_ns")
-            vals.setdefault(r["id"], []).append(float(r[col]))
+            vals.setdefault(r["id"], []).append(float(r[r["headline"]]))
     return {k: statistics.median(v) for k, v in vals.items()}
 
 

@@ -1,15 +1,16 @@
 /*
  * rundir.c - read a results directory back: summary.csv and
- * repetitions.csv through csvread.c, and the three environment strings
- * compare warns about from results.json.
+ * repetitions.csv through csvread.c, results.json through json-c, and the
+ * .hgrm percentile distributions.
  *
- * results.json is not parsed as a whole (there is no JSON parser here and
- * no need for one): a small scanner walks the members of its top-level
- * "environment" object, skipping any value it does not want, and decodes
- * the few flat strings asked for.  A file it cannot follow leaves them
- * empty, which only silences a warning.
+ * The columns every reader relies on are required; whatever else a row
+ * holds is looked up by name when asked for.  Which column is a case's
+ * headline and which way it is better is read from the row (the writer
+ * decided it), never worked out again here.
  */
 #include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,117 +18,46 @@
 
 #include "rundir.h"
 #include "util.h"
-#include "workload.h"
 
+/* What compare, claims and explain read of every case. */
 static const char *const required[] = { "id", "transport", "workload",
-					"status" };
-
-/* The end of the JSON string starting at s (after its opening quote). */
-static const char *json_skip_str(const char *s)
-{
-	for (; *s && *s != '"'; s++)
-		if (*s == '\\' && s[1])
-			s++;
-	return *s ? s + 1 : NULL;
-}
-
-/* Decode the JSON string at s (after its quote) into out; ASCII escapes
- * only, anything else becomes '?'. */
-static void json_decode(const char *s, char *out, size_t len)
-{
-	size_t n = 0;
-
-	for (; *s && *s != '"' && n + 1 < len; s++) {
-		char ch = *s;
-
-		if (ch == '\\' && s[1]) {
-			ch = *++s;
-			if (ch == 'u')
-				for (int k = 0; k < 4 && s[1]; k++)
-					s++;
-			ch = strchr("\"\\/", ch) ? ch : ch == 'u' ? '?' : ' ';
-		}
-		out[n++] = ch;
-	}
-	out[n] = '\0';
-}
-
-/* Skip one JSON value at s: to the ',' or '}' after it; NULL if none. */
-static const char *json_skip_value(const char *s)
-{
-	int depth = 0;
-
-	while (*s) {
-		if (*s == '"') {
-			s = json_skip_str(s + 1);
-			if (!s)
-				return NULL;
-			continue;
-		}
-		if (!depth && strchr(",}]", *s))
-			return s;
-		depth += (*s == '{' || *s == '[') - (*s == '}' || *s == ']');
-		s++;
-	}
-	return NULL;
-}
+					"status", "headline",
+					"headline_better" };
 
 /* The string member key of results.json's "environment", into out. */
-static void json_env_str(const char *json, const char *key, char *out,
-			 size_t len)
+static void env_str(const struct rundir *rd, const char *key, char *out,
+		    size_t len)
 {
-	const char *s = strstr(json, "\"environment\":");
+	struct json_object *env, *v;
 
 	out[0] = '\0';
-	if (!s || !(s = strchr(s, '{')))
-		return;
-	for (s++;;) {
-		const char *name, *end;
-
-		s += strspn(s, " \t\r\n,");
-		if (*s != '"')
-			return;
-		name = s + 1;
-		end = json_skip_str(name);
-		if (!end)
-			return;
-		s = end + strspn(end, " \t\r\n");
-		if (*s++ != ':')
-			return;
-		s += strspn(s, " \t\r\n");
-		if ((size_t)(end - 1 - name) == strlen(key) &&
-		    !strncmp(name, key, strlen(key))) {
-			if (*s == '"')
-				json_decode(s + 1, out, len);
-			return;
-		}
-		s = json_skip_value(s);
-		if (!s || *s != ',')
-			return;
-	}
+	if (rd->json && json_object_object_get_ex(rd->json, "environment",
+						  &env) &&
+	    json_object_object_get_ex(env, key, &v) &&
+	    json_object_is_type(v, json_type_string))
+		snprintf(out, len, "%s", json_object_get_string(v));
 }
 
-static void read_env(struct rundir *rd)
+static void read_json(struct rundir *rd)
 {
-	char path[PATH_MAX + 16], *json;
-	FILE *f;
-	long n;
+	char path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/results.json", rd->path);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0 || n > (64L << 20) ||
-	    fseek(f, 0, SEEK_SET) || !(json = malloc((size_t)n + 1))) {
-		fclose(f);
-		return;
+	rd->json = json_object_from_file(path);
+	if (!rd->json) {
+		snprintf(rd->json_err, sizeof(rd->json_err), "%s: %s", path,
+			 json_util_get_last_err() ? json_util_get_last_err() :
+			 "cannot be read");
+		rd->json_err[strcspn(rd->json_err, "\n")] = '\0';
+	} else if (!json_object_is_type(rd->json, json_type_object)) {
+		snprintf(rd->json_err, sizeof(rd->json_err), "%s: not a JSON object",
+			 path);
+		json_object_put(rd->json);
+		rd->json = NULL;
 	}
-	json[fread(json, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	json_env_str(json, "host", rd->host, sizeof(rd->host));
-	json_env_str(json, "cpu_model", rd->cpu_model, sizeof(rd->cpu_model));
-	json_env_str(json, "kernel", rd->kernel, sizeof(rd->kernel));
-	free(json);
+	env_str(rd, "host", rd->host, sizeof(rd->host));
+	env_str(rd, "cpu_model", rd->cpu_model, sizeof(rd->cpu_model));
+	env_str(rd, "kernel", rd->kernel, sizeof(rd->kernel));
 }
 
 static uint64_t num_or_zero(const struct csv *c, unsigned r, const char *col)
@@ -147,8 +77,6 @@ static const char *text_or_empty(const struct csv *c, unsigned r,
 
 static void fill_case(struct rundir_case *rc, const struct csv *s, unsigned r)
 {
-	const struct workload *wl;
-
 	rc->row = r;
 	rc->id = csv_get(s, r, "id");
 	rc->transport = csv_get(s, r, "transport");
@@ -161,9 +89,9 @@ static void fill_case(struct rundir_case *rc, const struct csv *s, unsigned r)
 	rc->rate = num_or_zero(s, r, "rate");
 	rc->stall_ms = num_or_zero(s, r, "stall_ms");
 	rc->ok = !strcmp(rc->status, "ok");
-	wl = workload_find(rc->workload);
-	rc->higher_is_better = wl && wl_rate_headline(wl, rc->rate);
-	rc->headline = rc->higher_is_better ? "msgs_per_sec" : "p50_ns";
+	rc->headline = csv_get(s, r, "headline");
+	rc->higher_is_better = !strcmp(csv_get(s, r, "headline_better"),
+				       "higher");
 }
 
 static struct rundir_case *find_case(const struct rundir *rd, const char *id)
@@ -194,16 +122,21 @@ static int index_reps(struct rundir *rd)
 	return 0;
 }
 
-/* The required columns of file f (name for messages). */
+/* The required columns of file f (name for messages).  A file with the
+ * first ones but not the later is an older ipcbench's. */
 static int check_columns(const struct csv *f, const char *name, char *err,
 			 size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++) {
-		if (csv_col(f, required[i]) < 0) {
+		if (csv_col(f, required[i]) >= 0)
+			continue;
+		if (csv_col(f, "id") >= 0 && csv_col(f, "status") >= 0)
+			snprintf(err, len, "%s: no column '%s': written by an older ipcbench, which did not record it; run the suite again with this one",
+				 name, required[i]);
+		else
 			snprintf(err, len, "%s: no column '%s': not an ipcbench results file",
 				 name, required[i]);
-			return -EINVAL;
-		}
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -262,7 +195,7 @@ int rundir_open(const char *dir, struct rundir **out, char *err, size_t len)
 		snprintf(err, len, "out of memory");
 	if (ret)
 		goto out_close;
-	read_env(rd);
+	read_json(rd);
 	*out = rd;
 	return 0;
 out_close:
@@ -279,6 +212,8 @@ void rundir_close(struct rundir *rd)
 	free(rd->cases);
 	csv_free(rd->summary);
 	csv_free(rd->reps);
+	if (rd->json)
+		json_object_put(rd->json);
 	free(rd);
 }
 
@@ -319,4 +254,75 @@ bool rundir_num(const struct rundir *rd, const struct rundir_case *c,
 		const char *column, double *out)
 {
 	return csv_get_num(rd->summary, c->row, column, out);
+}
+
+/* One line of a .hgrm: 4 numbers, the last "inf" on the final line. */
+static bool hgrm_line(const char *line, double v[4])
+{
+	char *end;
+
+	for (int k = 0; k < 4; k++) {
+		line += strspn(line, " \t");
+		errno = 0;
+		v[k] = strtod(line, &end);
+		if (end == line || errno)
+			return false;
+		line = end;
+	}
+	return line[strspn(line, " \t\r\n")] == '\0';
+}
+
+int rundir_hgrm(const struct rundir *rd, const struct rundir_case *c,
+		const char *suffix, double **out, unsigned *n, char *err,
+		size_t len)
+{
+	char path[PATH_MAX + 512], line[512];
+	unsigned lineno = 0, cap = 0;
+	double *v = NULL;
+	int ret = 0;
+	FILE *f;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/hgrm/%s%s.hgrm", rd->path, c->id,
+		 suffix);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+		double x[4];
+
+		lineno++;
+		/* the header, the column names, the footer ("#[Mean ...") */
+		if (*p == '#' || *p == '\n' || *p == '\0' || !strncmp(p, "Value", 5))
+			continue;
+		if (!hgrm_line(p, x)) {
+			snprintf(err, len, "%s:%u: not a line of 4 numbers (value, percentile, count, 1/(1-percentile))",
+				 path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+		if (*n == cap) {
+			double *grown = realloc(v, (cap ? 2 * cap : 64) * 4 *
+						   sizeof(*v));
+
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			v = grown;
+			cap = cap ? 2 * cap : 64;
+		}
+		memcpy(&v[4 * *n], x, sizeof(x));
+		(*n)++;
+	}
+	fclose(f);
+	if (ret) {
+		free(v);
+		*n = 0;
+		return ret;
+	}
+	*out = v;
+	return 0;
 }
