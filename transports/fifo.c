@@ -198,17 +198,15 @@ static int fifo_open(struct transport *t)
 static int fifo_send(struct transport *t, const void *buf)
 {
 	struct fifo_priv *p = t->priv;
-	int ret = fd_write_full(p->wr, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "write failed") : 0;
+	return transport_stream_send(t, p->wr, buf, t->msg_size);
 }
 
 static int fifo_recv(struct transport *t, void *buf)
 {
 	struct fifo_priv *p = t->priv;
-	int ret = fd_read_full(p->rd, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "read failed") : 0;
+	return transport_stream_recv(t, p->rd, buf);
 }
 
 static void fifo_close(struct transport *t)

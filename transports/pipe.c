@@ -231,17 +231,15 @@ static int pipe_open(struct transport *t)
 static int pipe_send(struct transport *t, const void *buf)
 {
 	struct pipe_priv *p = t->priv;
-	int ret = fd_write_full(p->wr, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "write failed") : 0;
+	return transport_stream_send(t, p->wr, buf, t->msg_size);
 }
 
 static int pipe_recv(struct transport *t, void *buf)
 {
 	struct pipe_priv *p = t->priv;
-	int ret = fd_read_full(p->rd, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "read failed") : 0;
+	return transport_stream_recv(t, p->rd, buf);
 }
 
 static void pipe_close(struct transport *t)

@@ -167,20 +167,19 @@ static int tcp_send(struct transport *t, const void *buf)
 {
 	struct tcp_priv *p = t->priv;
 	size_t first = t->opt[TCP_OPT_SPLIT] ? t->msg_size / 2 : t->msg_size;
-	int ret = fd_write_full(p->fd, buf, first);
+	int ret = transport_stream_send(t, p->fd, buf, first);
 
 	if (!ret && first < t->msg_size)
-		ret = fd_write_full(p->fd, (const char *)buf + first,
-				    t->msg_size - first);
-	return ret ? transport_fail(t, ret, "write failed") : 0;
+		ret = transport_stream_send(t, p->fd, (const char *)buf + first,
+					    t->msg_size - first);
+	return ret;
 }
 
 static int tcp_recv(struct transport *t, void *buf)
 {
 	struct tcp_priv *p = t->priv;
-	int ret = fd_read_full(p->fd, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "read failed") : 0;
+	return transport_stream_recv(t, p->fd, buf);
 }
 
 static void tcp_close(struct transport *t)

@@ -237,13 +237,15 @@ int transport_fail(struct transport *t, int err, const char *fmt, ...)
 	return err ? -err : -EIO;
 }
 
-int fd_write_full(int fd, const void *buf, size_t len)
+/* Move exactly len bytes through fd, out (write) or in (read), looping
+ * over short transfers and EINTR. */
+static int fd_full(int fd, char *p, size_t len, bool out)
 {
-	const char *p = buf;
-
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
+		if (n == 0 && !out)
+			return -EPIPE;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -255,24 +257,19 @@ int fd_write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int fd_read_full(int fd, void *buf, size_t len)
+int transport_stream_send(struct transport *t, int fd, const void *buf,
+			  size_t len)
 {
-	char *p = buf;
+	int ret = fd_full(fd, (char *)buf, len, true);
 
-	while (len) {
-		ssize_t n = read(fd, p, len);
+	return ret ? transport_fail(t, ret, "write failed") : 0;
+}
 
-		if (n == 0)
-			return -EPIPE;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == ECONNRESET ? -EPIPE : -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+int transport_stream_recv(struct transport *t, int fd, void *buf)
+{
+	int ret = fd_full(fd, buf, t->msg_size, false);
+
+	return ret ? transport_fail(t, ret, "read failed") : 0;
 }
 
 static const char *const placement_names[PLACE_COUNT] = {

@@ -235,11 +235,13 @@ int transport_fail(struct transport *t, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * Helpers for stream transports: write or read exactly len bytes, looping
- * over short transfers and EINTR.  Return 0, -EPIPE on end of file or a
- * broken connection, or -errno.
+ * The send and recv of a stream transport on descriptor fd: len bytes
+ * out (whole messages: len = t->msg_size, or part of one), or one whole
+ * message in, looping over short transfers and EINTR.  0, or -errno with "write failed" / "read failed" in t->err
+ * (-EPIPE when the peer has gone).
  */
-int fd_write_full(int fd, const void *buf, size_t len);
-int fd_read_full(int fd, void *buf, size_t len);
+int transport_stream_send(struct transport *t, int fd, const void *buf,
+			  size_t len);
+int transport_stream_recv(struct transport *t, int fd, void *buf);
 
 #endif

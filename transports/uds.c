@@ -149,17 +149,15 @@ static int uds_open(struct transport *t)
 static int uds_send(struct transport *t, const void *buf)
 {
 	struct uds_priv *p = t->priv;
-	int ret = fd_write_full(p->fd, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "write failed") : 0;
+	return transport_stream_send(t, p->fd, buf, t->msg_size);
 }
 
 static int uds_recv(struct transport *t, void *buf)
 {
 	struct uds_priv *p = t->priv;
-	int ret = fd_read_full(p->fd, buf, t->msg_size);
 
-	return ret ? transport_fail(t, ret, "read failed") : 0;
+	return transport_stream_recv(t, p->fd, buf);
 }
 
 static void uds_close(struct transport *t)
