@@ -2,7 +2,7 @@
 #   make bench   install what is missing, build, run bench/default.yaml
 #   make test    install what is missing, build, run every test
 # and `make charts [RUN=results/DIR]` redraws the charts and report.html
-# of a run (default: the latest) from its files.  CI also runs
+# of a run (default: the latest) from its files, read through ipcbench.  CI also runs
 # `make sanitize` (every test under ASan+UBSan); `make fuzz` runs the
 # libFuzzer targets for FUZZ_TIME seconds each.
 BUILD ?= build
@@ -33,7 +33,8 @@ bench: build
 quick: build
 	$(BUILD)/ipcbench run bench/quick.yaml
 
-charts:
+# The charts read a run through `ipcbench show`: build it first.
+charts: build
 	scripts/charts $(RUN)
 
 test: build
