@@ -434,8 +434,13 @@ def test_repetitions(tmp):
     for case in doc["cases"]:
         check(len(case["runs"]) == 3 and case["repetitions_ok"] == 3,
               case["id"] + " lists its repetitions")
-        check(set(case["spread"]) == {"p50_ns", "p99_ns", "msgs_per_sec"},
-              case["id"] + " spread")
+        spread = [k for k in case if k.endswith(("_min", "_max", "_ci95_lo",
+                                                 "_ci95_hi"))]
+        check(len(spread) == 12 and all(case[k] is not None for k in spread),
+              case["id"] + " spread of p50, p99 and msg/s: %r" % spread)
+        check(all(run["repetition"] == i + 1 and "p50_ns" in run
+                  and "client" in run for i, run in enumerate(case["runs"])),
+              case["id"] + " runs carry their figures")
 
 
 def main():

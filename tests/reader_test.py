@@ -83,7 +83,8 @@ def hgrm_lines(path):
 def test_show(tmp):
     d = os.path.join(tmp, "run")
     r = run("run", "-t", "pipe,udp", "-w", "pingpong,throughput", "-s", "64",
-            "-n", "300", "--warmup", "10", "-r", "2", "-q", "-o", d)
+            "-p", "same-cpu", "-n", "300", "--warmup", "10", "-r", "2", "-q",
+            "-o", d)
     check(r.returncode == 0, "run: %d %r" % (r.returncode, r.stderr))
     doc = show(d)
     if not doc:
@@ -97,6 +98,19 @@ def test_show(tmp):
     check(doc["format"] == "ipcbench-show-1" and doc["path"] == d,
           "show's own format and path: %r %r" % (doc["format"], doc["path"]))
     check(doc["columns"] == header, "columns are summary.csv's, in order")
+    check(header == [n for n, c in cols.items() if c["scope"] != "repetition"],
+          "summary.csv holds the schema's columns, in its order")
+    with open(os.path.join(d, "repetitions.csv"), newline="") as f:
+        reps_header = next(csv.reader(f))
+    check(reps_header == [n for n, c in cols.items()
+                          if c["scope"] != "spread"],
+          "repetitions.csv holds the schema's columns but the spread")
+    check(all(list(case)[:len(header)] == header
+              for case in results["cases"]),
+          "a case in results.json leads with summary.csv's columns")
+    check(all(case[n] == shown[n] for case, shown in
+              zip(results["cases"], doc["cases"]) for n in header),
+          "results.json types a case's columns as show does")
     check(doc["environment"] == results["environment"]
           and doc["suite"] == results["suite"]
           and doc["results_format"] == results["format"]

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rundir.h"
 #include "util.h"
@@ -38,26 +39,35 @@ static void env_str(const struct rundir *rd, const char *key, char *out,
 		snprintf(out, len, "%s", json_object_get_string(v));
 }
 
-static void read_json(struct rundir *rd)
+/*
+ * results.json: missing leaves rd->json NULL with the reason in json_err
+ * (the CSV files are the run's figures; results.json only adds the
+ * environment and the suite).  One that exists but is not a JSON object is
+ * a damaged run: -EINVAL, with the file named in err.
+ */
+static int read_json(struct rundir *rd, char *err, size_t len)
 {
 	char path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/results.json", rd->path);
-	rd->json = json_object_from_file(path);
-	if (!rd->json) {
+	if (access(path, F_OK)) {
 		snprintf(rd->json_err, sizeof(rd->json_err), "%s: %s", path,
+			 strerror(errno));
+		return 0;
+	}
+	rd->json = json_object_from_file(path);
+	if (!rd->json || !json_object_is_type(rd->json, json_type_object)) {
+		snprintf(err, len, "%s: not a valid results file: %s", path,
+			 rd->json ? "not a JSON object" :
 			 json_util_get_last_err() ? json_util_get_last_err() :
 			 "cannot be read");
-		rd->json_err[strcspn(rd->json_err, "\n")] = '\0';
-	} else if (!json_object_is_type(rd->json, json_type_object)) {
-		snprintf(rd->json_err, sizeof(rd->json_err), "%s: not a JSON object",
-			 path);
-		json_object_put(rd->json);
-		rd->json = NULL;
+		err[strcspn(err, "\n")] = '\0';
+		return -EINVAL;
 	}
 	env_str(rd, "host", rd->host, sizeof(rd->host));
 	env_str(rd, "cpu_model", rd->cpu_model, sizeof(rd->cpu_model));
 	env_str(rd, "kernel", rd->kernel, sizeof(rd->kernel));
+	return 0;
 }
 
 static uint64_t num_or_zero(const struct csv *c, unsigned r, const char *col)
@@ -193,9 +203,10 @@ int rundir_open(const char *dir, struct rundir **out, char *err, size_t len)
 	}
 	if (ret == -ENOMEM)
 		snprintf(err, len, "out of memory");
+	if (!ret)
+		ret = read_json(rd, err, len);
 	if (ret)
 		goto out_close;
-	read_json(rd);
 	*out = rd;
 	return 0;
 out_close:

@@ -51,16 +51,16 @@ struct rundir {
 	unsigned n_cases;
 	char host[64], cpu_model[128], kernel[200];
 	struct json_object *json;	/* results.json, or NULL when missing
-					 * or unreadable (json_err says why) */
+					 * (json_err says why) */
 	char json_err[PATH_MAX + 256];
 };
 
 /*
  * Read the results directory dir.  Errors (err names the path): -ENOENT
  * or -ENOTDIR for a missing directory or summary.csv, -EINVAL for a
- * malformed file or one lacking a required column.  A results.json that
- * is missing or unreadable only leaves rd->json NULL and the environment
- * strings empty (rd->json_err says why).
+ * malformed file (results.json included) or one lacking a required
+ * column.  A missing results.json only leaves rd->json NULL and the
+ * environment strings empty (rd->json_err says why).
  */
 int rundir_open(const char *dir, struct rundir **out, char *err,
 		size_t len);

@@ -21,57 +21,12 @@
 #include "transport.h"
 #include "util.h"
 
-/* "wait=spin slots=8" as {"wait": "spin", "slots": "8"}. */
-static void put_options(FILE *f, const char *text)
-{
-	char *copy = strdup(text), *save = NULL, *word;
-	bool first = true;
-
-	fputc('{', f);
-	for (word = copy ? strtok_r(copy, " ", &save) : NULL; word;
-	     word = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(word, '=');
-
-		if (eq)
-			*eq = '\0';
-		fputs(first ? "" : ", ", f);
-		json_put_str(f, word);
-		fputs(": ", f);
-		json_put_str(f, eq ? eq + 1 : "");
-		first = false;
-	}
-	fputc('}', f);
-	free(copy);
-}
-
 /* One field of a summary.csv row as the JSON value its column's kind
  * says. */
 static void put_field(FILE *f, const struct rundir *rd, unsigned row,
 		      const char *name)
 {
-	const struct column *col = column_find(name);
-	const char *text = csv_get(rd->summary, row, name);
-	double v;
-
-	switch (col ? col->kind : COL_TEXT) {
-	case COL_INT:
-	case COL_REAL:
-		if (csv_get_num(rd->summary, row, name, &v))
-			fputs(text, f);
-		else
-			fputs("null", f);
-		break;
-	case COL_FLAG:
-		fputs(!strcmp(text, "yes") ? "true" : !strcmp(text, "no") ?
-		      "false" : "null", f);
-		break;
-	case COL_OPTIONS:
-		put_options(f, text);
-		break;
-	case COL_TEXT:
-		json_put_str(f, text);
-		break;
-	}
+	column_put_json(f, column_find(name), csv_get(rd->summary, row, name));
 }
 
 /* "key": [[value, percentile, count, inverse], ...]; inf is null. */
@@ -115,16 +70,13 @@ static void put_json_member(FILE *f, const struct rundir *rd, const char *key,
 		fputs("null", f);
 }
 
-int show_run(const char *dir, FILE *out, char *err, size_t len)
+/* The document, to out; 0 or the -errno of a malformed .hgrm. */
+static int put_run(FILE *out, const char *dir, const struct rundir *rd,
+		   char *err, size_t len)
 {
-	const struct csv *s;
-	struct rundir *rd;
-	int ret;
+	const struct csv *s = rd->summary;
+	int ret = 0;
 
-	ret = rundir_open(dir, &rd, err, len);
-	if (ret)
-		return ret;
-	s = rd->summary;
 	fputs("{\n  \"format\": \"ipcbench-show-1\",\n  \"path\": ", out);
 	json_put_str(out, dir);
 	put_json_member(out, rd, "format", "results_format");
@@ -163,6 +115,39 @@ int show_run(const char *dir, FILE *out, char *err, size_t len)
 		fputc('}', out);
 	}
 	fputs("\n  ]\n}\n", out);
+	return ret;
+}
+
+int show_run(const char *dir, FILE *out, char *err, size_t len)
+{
+	struct rundir *rd;
+	char *doc = NULL;
+	size_t n = 0;
+	FILE *mem;
+	int ret;
+
+	ret = rundir_open(dir, &rd, err, len);
+	if (ret)
+		return ret;
+	/* Whole or nothing: a damaged .hgrm found half-way must not leave
+	 * half a document on out. */
+	mem = open_memstream(&doc, &n);
+	if (!mem) {
+		ret = -errno;
+		snprintf(err, len, "out of memory");
+	} else {
+		ret = put_run(mem, dir, rd, err, len);
+		if (fclose(mem) && !ret) {
+			ret = -ENOMEM;
+			snprintf(err, len, "out of memory");
+		}
+	}
+	if (!ret && fwrite(doc, 1, n, out) != n) {
+		ret = -EIO;
+		snprintf(err, len, "cannot write the document: %s",
+			 strerror(errno));
+	}
+	free(doc);
 	rundir_close(rd);
 	return ret;
 }

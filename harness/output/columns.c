@@ -6,144 +6,295 @@
  * (readers look them up by name); a new column goes before `id`, which
  * stays last.  This module measures nothing and opens no file.
  */
+#include <ctype.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "columns.h"
 #include "csvread.h"
+#include "report_int.h"
 #include "util.h"
 
-#define C(n, u, k, s, b, m) { .name = n, .unit = u, .kind = k, .scope = s, \
-			      .better = b, .meaning = m }
+/*
+ * Getters: each prints one field of a view in its CSV spelling.  The
+ * shared ones read the member at col->off of the view's figures, case or
+ * aggregate; a real that does not exist (NAN) is "" (JSON null).
+ */
+static void put_real(char *buf, size_t len, double x, int prec)
+{
+	if (isfinite(x))
+		snprintf(buf, len, "%.*f", prec, x);
+	else
+		buf[0] = '\0';
+}
+
+static const void *member(const void *base, size_t off)
+{
+	return (const char *)base + off;
+}
+
+static void get_fig_u64(const struct column *col, const struct view *v,
+			char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)
+		 *(const uint64_t *)member(v->f, col->off));
+}
+
+static void get_fig_i64(const struct column *col, const struct view *v,
+			char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", (long long)
+		 *(const int64_t *)member(v->f, col->off));
+}
+
+static void get_fig_real(const struct column *col, const struct view *v,
+			 char *buf, size_t len)
+{
+	put_real(buf, len, *(const double *)member(v->f, col->off), col->prec);
+}
+
+static void get_case_u64(const struct column *col, const struct view *v,
+			 char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)
+		 *(const uint64_t *)member(v->c, col->off));
+}
+
+/* A member of one of the aggregate's struct stats (spread columns). */
+static void get_spread(const struct column *col, const struct view *v,
+		       char *buf, size_t len)
+{
+	const struct stats *st = member(v->a, col->off);
+
+	put_real(buf, len, *(const double *)member(st, col->sub), col->prec);
+}
+
+static void get_text(char *buf, size_t len, const char *s)
+{
+	snprintf(buf, len, "%s", s ? s : "");
+}
+
+#define TEXT_GETTER(fn, expr)						\
+	static void fn(const struct column *col, const struct view *v,	\
+		       char *buf, size_t len)				\
+	{								\
+		(void)col;						\
+		get_text(buf, len, (expr));				\
+	}
+
+TEXT_GETTER(get_transport, v->c->ops->name)
+TEXT_GETTER(get_workload, v->c->wl->name)
+TEXT_GETTER(get_placement, placement_name(v->c->placement))
+TEXT_GETTER(get_options, v->c->options)
+TEXT_GETTER(get_wait, wait_mode_name(v->wait))
+TEXT_GETTER(get_status, report_status_names[v->status])
+TEXT_GETTER(get_reason, v->reason)
+TEXT_GETTER(get_latency, v->c->wl->latency)
+TEXT_GETTER(get_latency_from, report_latency_from(v->c))
+TEXT_GETTER(get_verify, verify_name(v->c->verify))
+TEXT_GETTER(get_info, v->r->info)
+TEXT_GETTER(get_id, v->c->id)
+TEXT_GETTER(get_headline, column_headline(v->c)->name)
+TEXT_GETTER(get_headline_better,
+	    column_headline(v->c)->better == BETTER_HIGHER ? "higher" : "lower")
+TEXT_GETTER(get_noisy, v->a->ok < 2 ? "" : v->a->noisy ? "yes" : "no")
+
+#undef TEXT_GETTER
+
+static void get_repetition(const struct column *col, const struct view *v,
+			   char *buf, size_t len)
+{
+	(void)col;
+	snprintf(buf, len, "%u", v->rep);
+}
+
+/* client_cpu, server_cpu: off is the side. */
+static void get_side_cpu(const struct column *col, const struct view *v,
+			 char *buf, size_t len)
+{
+	snprintf(buf, len, "%d", v->r->side[col->off].cpu);
+}
+
+static void get_floor(const struct column *col, const struct view *v,
+		      char *buf, size_t len)
+{
+	put_real(buf, len, v->floor_ns, col->prec);
+}
+
+static void get_p50_per_floor(const struct column *col, const struct view *v,
+			      char *buf, size_t len)
+{
+	put_real(buf, len, v->status == CASE_OK ?
+		 (double)v->f->p50 / v->floor_ns : NAN, col->prec);
+}
+
+/* repetitions (off 0) and repetitions_ok (off 1) of the aggregate. */
+static void get_reps(const struct column *col, const struct view *v,
+		     char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", col->off ? v->a->ok : v->a->n_reps);
+}
+
+#define C(n, u, k, s, b, g, m) { .name = n, .unit = u, .kind = k, .scope = s, \
+				 .better = b, .get = g, .meaning = m }
 #define N BETTER_NONE
 #define LO BETTER_LOWER
 #define HI BETTER_HIGHER
+/* A figure read from struct figures: uint64_t, int64_t or double. */
+#define FIG_U(n, u, field, m) { .name = n, .unit = u, .kind = COL_INT, \
+	.scope = COL_FIGURE, .better = N, .get = get_fig_u64,	       \
+	.off = offsetof(struct figures, field), .meaning = m }
+#define FIG_I(n, u, b, field, m) { .name = n, .unit = u, .kind = COL_INT, \
+	.scope = COL_FIGURE, .better = b, .get = get_fig_i64,		  \
+	.off = offsetof(struct figures, field), .meaning = m }
+#define FIG_R(n, u, b, field, p, m) { .name = n, .unit = u,		\
+	.kind = COL_REAL, .scope = COL_FIGURE, .better = b,		\
+	.get = get_fig_real, .off = offsetof(struct figures, field),	\
+	.prec = p, .meaning = m }
+/* A uint64_t of the case's spec. */
+#define CASE_U(n, u, field, m) { .name = n, .unit = u, .kind = COL_INT,  \
+	.scope = COL_CASE, .better = N, .get = get_case_u64,		  \
+	.off = offsetof(struct case_spec, field), .meaning = m }
+/* A member of the spread of one headline figure. */
+#define SPREAD(n, u, stat, field, m) { .name = n, .unit = u,		\
+	.kind = COL_REAL, .scope = COL_SPREAD, .better = N,		\
+	.get = get_spread, .off = offsetof(struct case_agg, stat),	\
+	.sub = offsetof(struct stats, field), .prec = 1, .meaning = m }
 
 const struct column columns[] = {
-	C("repetition", "", COL_INT, COL_REPETITION, N,
+	C("repetition", "", COL_INT, COL_REPETITION, N, get_repetition,
 	  "which repetition of the case this row is, 1-based"),
-	C("transport", "", COL_TEXT, COL_CASE, N,
+	C("transport", "", COL_TEXT, COL_CASE, N, get_transport,
 	  "the IPC method (see ipcbench list)"),
-	C("workload", "", COL_TEXT, COL_CASE, N,
+	C("workload", "", COL_TEXT, COL_CASE, N, get_workload,
 	  "pingpong (closed loop, one message in flight) or throughput (one-way stream)"),
-	C("size_bytes", "bytes", COL_INT, COL_CASE, N,
-	  "bytes in every message, header included"),
-	C("placement", "", COL_TEXT, COL_CASE, N,
+	CASE_U("size_bytes", "bytes", size,
+	       "bytes in every message, header included"),
+	C("placement", "", COL_TEXT, COL_CASE, N, get_placement,
 	  "same-cpu, cross-cpu or unpinned: where the two processes ran"),
-	C("options", "", COL_OPTIONS, COL_CASE, N,
+	C("options", "", COL_OPTIONS, COL_CASE, N, get_options,
 	  "every option of the transport with its resolved value"),
-	C("wait", "", COL_TEXT, COL_CASE, N,
+	C("wait", "", COL_TEXT, COL_CASE, N, get_wait,
 	  "how the processes wait for a message: block (sleep in the kernel) or spin (busy-poll a CPU)"),
-	C("status", "", COL_TEXT, COL_FIGURE, N,
+	C("status", "", COL_TEXT, COL_FIGURE, N, get_status,
 	  "ok, skipped or failed"),
-	C("reason", "", COL_TEXT, COL_FIGURE, N,
+	C("reason", "", COL_TEXT, COL_FIGURE, N, get_reason,
 	  "why the case was skipped or failed; empty when ok"),
-	C("iterations", "msgs", COL_INT, COL_CASE, N,
-	  "measured messages (round trips for pingpong)"),
-	C("warmup", "msgs", COL_INT, COL_CASE, N,
-	  "messages sent first and discarded"),
-	C("latency", "", COL_TEXT, COL_CASE, N,
+	CASE_U("iterations", "msgs", iterations,
+	       "measured messages (round trips for pingpong)"),
+	CASE_U("warmup", "msgs", warmup, "messages sent first and discarded"),
+	C("latency", "", COL_TEXT, COL_CASE, N, get_latency,
 	  "what the latency figures are: rtt (round trip) or one-way (send to arrival)"),
-	C("samples", "count", COL_INT, COL_FIGURE, N,
-	  "latency samples recorded in the histogram"),
-	C("min_ns", "ns", COL_INT, COL_FIGURE, LO, "least latency"),
-	C("p50_ns", "ns", COL_INT, COL_FIGURE, LO, "median latency"),
-	C("p90_ns", "ns", COL_INT, COL_FIGURE, LO, "90th percentile latency"),
-	C("p99_ns", "ns", COL_INT, COL_FIGURE, LO, "99th percentile latency"),
-	C("p999_ns", "ns", COL_INT, COL_FIGURE, LO, "99.9th percentile latency"),
-	C("max_ns", "ns", COL_INT, COL_FIGURE, LO, "greatest latency"),
-	C("mean_ns", "ns", COL_REAL, COL_FIGURE, LO, "mean latency"),
-	C("stddev_ns", "ns", COL_REAL, COL_FIGURE, N,
-	  "standard deviation of the latency"),
-	C("msgs_per_sec", "msgs/s", COL_REAL, COL_FIGURE, HI,
-	  "one-way messages per second, counted where they arrive (a round trip is two)"),
-	C("bytes_per_sec", "bytes/s", COL_REAL, COL_FIGURE, HI,
-	  "msgs_per_sec x size_bytes"),
-	C("span_ns", "ns", COL_INT, COL_FIGURE, N,
-	  "length of the timed span on the side that keeps time"),
-	C("sent", "msgs", COL_INT, COL_FIGURE, N,
-	  "measured data messages the client sent"),
-	C("received", "msgs", COL_INT, COL_FIGURE, N,
-	  "distinct measured data messages that arrived"),
-	C("lost", "msgs", COL_INT, COL_FIGURE, N,
-	  "sent but never arrived (lossy transports; else the case fails)"),
-	C("duplicated", "msgs", COL_INT, COL_FIGURE, N,
-	  "arrived more than once"),
-	C("reordered", "msgs", COL_INT, COL_FIGURE, N,
-	  "arrived after a later one"),
-	C("client_cpu", "cpu", COL_INT, COL_FIGURE, N,
-	  "CPU the client ran on at the end (-1 unknown)"),
-	C("server_cpu", "cpu", COL_INT, COL_FIGURE, N,
-	  "CPU the server ran on at the end (-1 unknown)"),
-	C("cpu_ns_per_msg", "ns/msg", COL_REAL, COL_FIGURE, LO,
-	  "user + system CPU time of both processes per message"),
-	C("client_cpu_ns_per_msg", "ns/msg", COL_REAL, COL_FIGURE, LO,
-	  "the client's user + system CPU time per message"),
-	C("server_cpu_ns_per_msg", "ns/msg", COL_REAL, COL_FIGURE, LO,
-	  "the server's user + system CPU time per message"),
-	C("vcsw_per_msg", "1/msg", COL_REAL, COL_FIGURE, N,
-	  "voluntary context switches (sleeps) of both processes per message"),
-	C("ivcsw_per_msg", "1/msg", COL_REAL, COL_FIGURE, N,
-	  "involuntary context switches (preemptions) of both processes per message"),
-	C("rate", "msgs/s", COL_INT, COL_CASE, N,
-	  "paced sending rate (open loop); 0 unpaced"),
-	C("stall_ms", "ms", COL_INT, COL_CASE, N,
-	  "one receiver stall half-way through; 0 none"),
-	C("latency_from", "", COL_TEXT, COL_CASE, N,
+	FIG_U("samples", "count", count,
+	      "latency samples recorded in the histogram"),
+	FIG_I("min_ns", "ns", LO, min, "least latency"),
+	FIG_I("p50_ns", "ns", LO, p50, "median latency"),
+	FIG_I("p90_ns", "ns", LO, p90, "90th percentile latency"),
+	FIG_I("p99_ns", "ns", LO, p99, "99th percentile latency"),
+	FIG_I("p999_ns", "ns", LO, p999, "99.9th percentile latency"),
+	FIG_I("max_ns", "ns", LO, max, "greatest latency"),
+	FIG_R("mean_ns", "ns", LO, mean, 1, "mean latency"),
+	FIG_R("stddev_ns", "ns", N, stddev, 1,
+	      "standard deviation of the latency"),
+	FIG_R("msgs_per_sec", "msgs/s", HI, msgs_per_sec, 1,
+	      "one-way messages per second, counted where they arrive (a round trip is two)"),
+	FIG_R("bytes_per_sec", "bytes/s", HI, bytes_per_sec, 1,
+	      "msgs_per_sec x size_bytes"),
+	FIG_I("span_ns", "ns", N, span_ns,
+	      "length of the timed span on the side that keeps time"),
+	FIG_U("sent", "msgs", sent, "measured data messages the client sent"),
+	FIG_U("received", "msgs", received,
+	      "distinct measured data messages that arrived"),
+	FIG_U("lost", "msgs", lost,
+	      "sent but never arrived (lossy transports; else the case fails)"),
+	FIG_U("duplicated", "msgs", duplicated, "arrived more than once"),
+	FIG_U("reordered", "msgs", reordered, "arrived after a later one"),
+	{ .name = "client_cpu", .unit = "cpu", .kind = COL_INT,
+	  .scope = COL_FIGURE, .get = get_side_cpu, .off = SIDE_CLIENT,
+	  .meaning = "CPU the client ran on at the end (-1 unknown)" },
+	{ .name = "server_cpu", .unit = "cpu", .kind = COL_INT,
+	  .scope = COL_FIGURE, .get = get_side_cpu, .off = SIDE_SERVER,
+	  .meaning = "CPU the server ran on at the end (-1 unknown)" },
+	FIG_R("cpu_ns_per_msg", "ns/msg", LO, cpu_ns_per_msg, 1,
+	      "user + system CPU time of both processes per message"),
+	FIG_R("client_cpu_ns_per_msg", "ns/msg", LO, cpu_ns[SIDE_CLIENT], 1,
+	      "the client's user + system CPU time per message"),
+	FIG_R("server_cpu_ns_per_msg", "ns/msg", LO, cpu_ns[SIDE_SERVER], 1,
+	      "the server's user + system CPU time per message"),
+	FIG_R("vcsw_per_msg", "1/msg", N, vcsw_per_msg, 4,
+	      "voluntary context switches (sleeps) of both processes per message"),
+	FIG_R("ivcsw_per_msg", "1/msg", N, ivcsw_per_msg, 4,
+	      "involuntary context switches (preemptions) of both processes per message"),
+	CASE_U("rate", "msgs/s", rate,
+	       "paced sending rate (open loop); 0 unpaced"),
+	CASE_U("stall_ms", "ms", stall_ms,
+	       "one receiver stall half-way through; 0 none"),
+	C("latency_from", "", COL_TEXT, COL_CASE, N, get_latency_from,
 	  "one-way latency counts from: send (the actual send) or slot (the scheduled send time, paced)"),
-	C("missed_slots", "msgs", COL_INT, COL_FIGURE, N,
-	  "paced: messages sent more than one interval after their slot"),
-	C("uncorrected_p50_ns", "ns", COL_INT, COL_FIGURE, LO,
-	  "paced: median latency from the actual send (coordinated omission not corrected)"),
-	C("uncorrected_p99_ns", "ns", COL_INT, COL_FIGURE, LO,
-	  "paced: 99th percentile from the actual send"),
-	C("uncorrected_p999_ns", "ns", COL_INT, COL_FIGURE, LO,
-	  "paced: 99.9th percentile from the actual send"),
-	C("uncorrected_max_ns", "ns", COL_INT, COL_FIGURE, LO,
-	  "paced: greatest latency from the actual send"),
-	C("floor_ns", "ns", COL_REAL, COL_FIGURE, N,
-	  "round trips: the calibrated floor of this wait mode and placement (futex or cache-line ping-pong)"),
-	C("p50_per_floor", "ratio", COL_REAL, COL_FIGURE, LO,
-	  "p50_ns / floor_ns: how far above the machine's floor"),
-	C("verify", "", COL_TEXT, COL_CASE, N,
+	FIG_U("missed_slots", "msgs", missed,
+	      "paced: messages sent more than one interval after their slot"),
+	FIG_I("uncorrected_p50_ns", "ns", LO, uncorrected_p50,
+	      "paced: median latency from the actual send (coordinated omission not corrected)"),
+	FIG_I("uncorrected_p99_ns", "ns", LO, uncorrected_p99,
+	      "paced: 99th percentile from the actual send"),
+	FIG_I("uncorrected_p999_ns", "ns", LO, uncorrected_p999,
+	      "paced: 99.9th percentile from the actual send"),
+	FIG_I("uncorrected_max_ns", "ns", LO, uncorrected_max,
+	      "paced: greatest latency from the actual send"),
+	{ .name = "floor_ns", .unit = "ns", .kind = COL_REAL,
+	  .scope = COL_FIGURE, .get = get_floor, .prec = 1,
+	  .meaning = "round trips: the calibrated floor of this wait mode and placement (futex or cache-line ping-pong)" },
+	{ .name = "p50_per_floor", .unit = "ratio", .kind = COL_REAL,
+	  .scope = COL_FIGURE, .better = LO, .get = get_p50_per_floor,
+	  .prec = 2,
+	  .meaning = "p50_ns / floor_ns: how far above the machine's floor" },
+	C("verify", "", COL_TEXT, COL_CASE, N, get_verify,
 	  "seq (sequence numbers checked) or full (every payload byte too)"),
-	C("info", "", COL_TEXT, COL_FIGURE, N,
+	C("info", "", COL_TEXT, COL_FIGURE, N, get_info,
 	  "what the kernel granted (buffer sizes and the like)"),
-	C("headline", "", COL_TEXT, COL_CASE, N,
+	C("headline", "", COL_TEXT, COL_CASE, N, get_headline,
 	  "the column that is this case's main figure: msgs_per_sec for an unpaced stream, else p50_ns"),
-	C("headline_better", "", COL_TEXT, COL_CASE, N,
+	C("headline_better", "", COL_TEXT, COL_CASE, N, get_headline_better,
 	  "which way the headline is better: higher (a rate) or lower (a latency)"),
-	C("repetitions", "count", COL_INT, COL_SPREAD, N,
-	  "repetitions run, each in fresh processes"),
-	C("repetitions_ok", "count", COL_INT, COL_SPREAD, N,
-	  "repetitions that ended ok; the figures are their medians"),
-	C("p50_ns_min", "ns", COL_REAL, COL_SPREAD, N,
-	  "least p50_ns of the ok repetitions"),
-	C("p50_ns_max", "ns", COL_REAL, COL_SPREAD, N,
-	  "greatest p50_ns of the ok repetitions"),
-	C("p50_ns_ci95_lo", "ns", COL_REAL, COL_SPREAD, N,
-	  "95% confidence interval of the median p50_ns (Student t), low end"),
-	C("p50_ns_ci95_hi", "ns", COL_REAL, COL_SPREAD, N,
-	  "95% confidence interval of p50_ns, high end"),
-	C("p99_ns_min", "ns", COL_REAL, COL_SPREAD, N,
-	  "least p99_ns of the ok repetitions"),
-	C("p99_ns_max", "ns", COL_REAL, COL_SPREAD, N,
-	  "greatest p99_ns of the ok repetitions"),
-	C("p99_ns_ci95_lo", "ns", COL_REAL, COL_SPREAD, N,
-	  "95% confidence interval of p99_ns, low end"),
-	C("p99_ns_ci95_hi", "ns", COL_REAL, COL_SPREAD, N,
-	  "95% confidence interval of p99_ns, high end"),
-	C("msgs_per_sec_min", "msgs/s", COL_REAL, COL_SPREAD, N,
-	  "least msgs_per_sec of the ok repetitions"),
-	C("msgs_per_sec_max", "msgs/s", COL_REAL, COL_SPREAD, N,
-	  "greatest msgs_per_sec of the ok repetitions"),
-	C("msgs_per_sec_ci95_lo", "msgs/s", COL_REAL, COL_SPREAD, N,
-	  "95% confidence interval of msgs_per_sec, low end"),
-	C("msgs_per_sec_ci95_hi", "msgs/s", COL_REAL, COL_SPREAD, N,
-	  "95% confidence interval of msgs_per_sec, high end"),
-	C("noisy", "", COL_FLAG, COL_SPREAD, N,
+	{ .name = "repetitions", .unit = "count", .kind = COL_INT,
+	  .scope = COL_SPREAD, .get = get_reps, .off = 0,
+	  .meaning = "repetitions run, each in fresh processes" },
+	{ .name = "repetitions_ok", .unit = "count", .kind = COL_INT,
+	  .scope = COL_SPREAD, .get = get_reps, .off = 1,
+	  .meaning = "repetitions that ended ok; the figures are their medians" },
+	SPREAD("p50_ns_min", "ns", p50, min,
+	       "least p50_ns of the ok repetitions"),
+	SPREAD("p50_ns_max", "ns", p50, max,
+	       "greatest p50_ns of the ok repetitions"),
+	SPREAD("p50_ns_ci95_lo", "ns", p50, ci_lo,
+	       "95% confidence interval of the mean p50_ns (Student t), low end"),
+	SPREAD("p50_ns_ci95_hi", "ns", p50, ci_hi,
+	       "95% confidence interval of p50_ns, high end"),
+	SPREAD("p99_ns_min", "ns", p99, min,
+	       "least p99_ns of the ok repetitions"),
+	SPREAD("p99_ns_max", "ns", p99, max,
+	       "greatest p99_ns of the ok repetitions"),
+	SPREAD("p99_ns_ci95_lo", "ns", p99, ci_lo,
+	       "95% confidence interval of p99_ns, low end"),
+	SPREAD("p99_ns_ci95_hi", "ns", p99, ci_hi,
+	       "95% confidence interval of p99_ns, high end"),
+	SPREAD("msgs_per_sec_min", "msgs/s", rate, min,
+	       "least msgs_per_sec of the ok repetitions"),
+	SPREAD("msgs_per_sec_max", "msgs/s", rate, max,
+	       "greatest msgs_per_sec of the ok repetitions"),
+	SPREAD("msgs_per_sec_ci95_lo", "msgs/s", rate, ci_lo,
+	       "95% confidence interval of msgs_per_sec, low end"),
+	SPREAD("msgs_per_sec_ci95_hi", "msgs/s", rate, ci_hi,
+	       "95% confidence interval of msgs_per_sec, high end"),
+	C("noisy", "", COL_FLAG, COL_SPREAD, N, get_noisy,
 	  "the headline's 95% CI is wider than +-10% of it (empty with fewer than 2 ok repetitions)"),
-	C("id", "", COL_TEXT, COL_CASE, N,
+	FIG_U("out_of_range", "count", overflow,
+	      "latency samples beyond the histogram's range (counted at its top)"),
+	FIG_U("messages", "msgs", messages,
+	      "one-way messages counted in msgs_per_sec"),
+	C("id", "", COL_TEXT, COL_CASE, N, get_id,
 	  "the case's unique name: transport-workload-size-placement[-options]; its .hgrm file is hgrm/<id>.hgrm"),
 	{ .name = NULL },
 };
@@ -152,6 +303,11 @@ const struct column columns[] = {
 #undef N
 #undef LO
 #undef HI
+#undef FIG_U
+#undef FIG_I
+#undef FIG_R
+#undef CASE_U
+#undef SPREAD
 
 const struct column *column_find(const char *name)
 {
@@ -159,6 +315,150 @@ const struct column *column_find(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+const struct column *column_headline(const struct case_spec *c)
+{
+	return column_find(wl_rate_headline(c->wl, c->rate) ? "msgs_per_sec" :
+			   "p50_ns");
+}
+
+bool column_in_summary(const struct column *c)
+{
+	return c->scope != COL_REPETITION;
+}
+
+bool column_in_repetitions(const struct column *c)
+{
+	return c->scope != COL_SPREAD;
+}
+
+bool column_in_run(const struct column *c)
+{
+	return c->scope == COL_FIGURE || c->scope == COL_REPETITION;
+}
+
+void columns_put_header(FILE *f, bool (*in)(const struct column *))
+{
+	bool first = true;
+
+	for (const struct column *c = columns; c->name; c++) {
+		if (!in(c))
+			continue;
+		fprintf(f, "%s%s", first ? "" : ",", c->name);
+		first = false;
+	}
+	fputc('\n', f);
+}
+
+/* Long enough for any field: the longest are reason and info. */
+#define FIELD_MAX 1024
+
+void columns_put_csv(FILE *f, const struct view *v,
+		     bool (*in)(const struct column *))
+{
+	const struct column *last = NULL;
+	char buf[FIELD_MAX];
+
+	for (const struct column *c = columns; c->name; c++)
+		if (in(c))
+			last = c;
+	for (const struct column *c = columns; c->name; c++) {
+		if (!in(c))
+			continue;
+		c->get(c, v, buf, sizeof(buf));
+		csv_put_field(f, buf, c == last);
+	}
+}
+
+void columns_put_json(FILE *f, const struct view *v,
+		      bool (*in)(const struct column *))
+{
+	bool first = true;
+	char buf[FIELD_MAX];
+
+	for (const struct column *c = columns; c->name; c++) {
+		if (!in(c))
+			continue;
+		c->get(c, v, buf, sizeof(buf));
+		fputs(first ? "" : ", ", f);
+		json_put_str(f, c->name);
+		fputs(": ", f);
+		column_put_json(f, c, buf);
+		first = false;
+	}
+}
+
+/* "wait=spin slots=8" as {"wait": "spin", "slots": "8"}. */
+static void put_options(FILE *f, const char *text)
+{
+	char *copy = strdup(text), *save = NULL, *word;
+	bool first = true;
+
+	fputc('{', f);
+	for (word = copy ? strtok_r(copy, " ", &save) : NULL; word;
+	     word = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(word, '=');
+
+		if (eq)
+			*eq = '\0';
+		fputs(first ? "" : ", ", f);
+		json_put_str(f, word);
+		fputs(": ", f);
+		json_put_str(f, eq ? eq + 1 : "");
+		first = false;
+	}
+	fputc('}', f);
+	free(copy);
+}
+
+/* Whether text is a number as JSON spells it (so a field copied from a
+ * file can never make the document invalid). */
+static bool is_json_number(const char *s)
+{
+	s += *s == '-';
+	if (*s == '0')
+		s++;
+	else if (isdigit((unsigned char)*s))
+		while (isdigit((unsigned char)*s))
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		s += *s == '+' || *s == '-';
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return !*s;
+}
+
+void column_put_json(FILE *f, const struct column *col, const char *text)
+{
+	switch (col ? col->kind : COL_TEXT) {
+	case COL_INT:
+	case COL_REAL:
+		fputs(is_json_number(text) ? text : "null", f);
+		break;
+	case COL_FLAG:
+		fputs(!strcmp(text, "yes") ? "true" : !strcmp(text, "no") ?
+		      "false" : "null", f);
+		break;
+	case COL_OPTIONS:
+		put_options(f, text);
+		break;
+	case COL_TEXT:
+		json_put_str(f, text);
+		break;
+	}
 }
 
 const char *column_kind_name(enum column_kind k)

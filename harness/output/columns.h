@@ -21,6 +21,7 @@
 
 #include "format.h"
 
+struct case_spec;
 struct view;
 
 /* What a field holds, as text in CSV and as a value in JSON. */
@@ -59,10 +60,14 @@ struct column {
 	enum column_scope scope;
 	enum column_better better;	/* for figures that can be a headline */
 	const char *meaning;		/* one line, for list --columns */
-	/* The field of view v as text into buf (CSV spelling; "" when it
-	 * has no value).  NULL for `repetition` and `id`, which the writers
-	 * place themselves (first and last). */
-	void (*get)(const struct view *v, char *buf, size_t len);
+	/* The field of view v as text into buf, in its CSV spelling ("" when
+	 * it has no value).  Most columns share a getter that reads the
+	 * member at offset off (and sub, inside a struct stats) and prints a
+	 * real with prec decimals. */
+	void (*get)(const struct column *col, const struct view *v, char *buf,
+		    size_t len);
+	size_t off, sub;
+	int prec;
 };
 
 /* Every column, in the order of summary.csv; ends with name == NULL. */
@@ -70,6 +75,39 @@ extern const struct column columns[];
 
 /* The column called name, or NULL. */
 const struct column *column_find(const char *name);
+
+/* Whether column c is a field of summary.csv (else of repetitions.csv);
+ * both hold every case and figure column. */
+bool column_in_summary(const struct column *c);
+bool column_in_repetitions(const struct column *c);
+/* Whether c is a field of each repetition in results.json's "runs". */
+bool column_in_run(const struct column *c);
+
+/* The column that is case c's headline figure: msgs_per_sec for an
+ * unpaced stream, else p50_ns (workload.h, wl_rate_headline). */
+const struct column *column_headline(const struct case_spec *c);
+
+/*
+ * Write the fields of view v for the columns of one file, in table order:
+ * as a CSV row (with its newline), or as the members of a JSON object
+ * ("name": value, comma-separated, without braces), each typed by its
+ * kind (see column_put_json).  in says which columns belong to the file.
+ */
+void columns_put_csv(FILE *f, const struct view *v,
+		     bool (*in)(const struct column *));
+void columns_put_json(FILE *f, const struct view *v,
+		      bool (*in)(const struct column *));
+/* The CSV header of the same columns. */
+void columns_put_header(FILE *f, bool (*in)(const struct column *));
+
+/*
+ * A field's CSV text as the JSON value its column's kind says: a number
+ * column's text as written (null when empty or not a number), a flag
+ * true/false/null, the options "k=v k=v" an object of strings, anything
+ * else (and any field of a column this ipcbench does not know, col NULL)
+ * a string.
+ */
+void column_put_json(FILE *f, const struct column *col, const char *text);
 
 /* "text", "int", "real", "flag", "options". */
 const char *column_kind_name(enum column_kind k);

@@ -23,31 +23,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csvread.h"
+#include "columns.h"
 #include "report_int.h"
 #include "util.h"
 
 const char *const report_status_names[] = {
 	[CASE_OK] = "ok", [CASE_SKIPPED] = "skipped", [CASE_FAILED] = "failed",
 };
-
-/* The columns of a case in both CSV files; units in the names. */
-static const char csv_columns[] =
-	"transport,workload,size_bytes,placement,options,wait,status,reason,"
-	"iterations,warmup,latency,samples,min_ns,p50_ns,p90_ns,p99_ns,"
-	"p999_ns,max_ns,mean_ns,stddev_ns,msgs_per_sec,bytes_per_sec,"
-	"span_ns,sent,received,lost,duplicated,reordered,client_cpu,"
-	"server_cpu,cpu_ns_per_msg,client_cpu_ns_per_msg,"
-	"server_cpu_ns_per_msg,vcsw_per_msg,ivcsw_per_msg,rate,stall_ms,"
-	"latency_from,missed_slots,uncorrected_p50_ns,uncorrected_p99_ns,"
-	"uncorrected_p999_ns,uncorrected_max_ns,floor_ns,p50_per_floor,verify,"
-	"info";
-/* summary.csv adds the spread across repetitions. */
-static const char csv_spread[] =
-	"repetitions,repetitions_ok,p50_ns_min,p50_ns_max,p50_ns_ci95_lo,"
-	"p50_ns_ci95_hi,p99_ns_min,p99_ns_max,p99_ns_ci95_lo,p99_ns_ci95_hi,"
-	"msgs_per_sec_min,msgs_per_sec_max,msgs_per_sec_ci95_lo,"
-	"msgs_per_sec_ci95_hi,noisy";
 
 /* True when dir is a directory with nothing in it. */
 static bool dir_is_empty(const char *dir)
@@ -196,8 +178,9 @@ int report_open(const char *dir, bool fresh, const struct suite *s,
 	if (rp->total_reps > 1) {
 		snprintf(path, sizeof(path), "%s/repetitions.csv", dir);
 		rp->reps_csv = fopen(path, "we");
-		if (!rp->reps_csv ||
-		    fprintf(rp->reps_csv, "repetition,%s,id\n", csv_columns) < 0 ||
+		if (rp->reps_csv)
+			columns_put_header(rp->reps_csv, column_in_repetitions);
+		if (!rp->reps_csv || ferror(rp->reps_csv) ||
 		    fflush(rp->reps_csv)) {
 			ret = -errno;
 			out_dir_fail(err, len, fresh, "cannot write", path);
@@ -269,83 +252,17 @@ void report_view_rep(const struct report *rp, const struct case_agg *a,
 	v->floor_ns = floor_of(rp, v);
 }
 
-/* A figure that may not exist (NAN): empty. */
-static void csv_num(FILE *f, double v, const char *fmt)
-{
-	if (v == v)
-		fprintf(f, fmt, v);
-	fputc(',', f);
-}
-
-static void csv_stats(FILE *f, const struct stats *st)
-{
-	csv_num(f, st->min, "%.1f");
-	csv_num(f, st->max, "%.1f");
-	csv_num(f, st->ci_lo, "%.1f");
-	csv_num(f, st->ci_hi, "%.1f");
-}
-
-/* The csv_columns of one view, each followed by a comma. */
-static void write_csv_row(FILE *f, const struct view *v)
-{
-	const struct case_spec *c = v->c;
-	const struct figures *x = v->f;
-	const struct case_result *r = v->r;
-
-	csv_put_field(f, c->ops->name, false);
-	csv_put_field(f, c->wl->name, false);
-	fprintf(f, "%llu,", (unsigned long long)c->size);
-	csv_put_field(f, placement_name(c->placement), false);
-	csv_put_field(f, c->options, false);
-	csv_put_field(f, report_wait(v), false);
-	csv_put_field(f, report_status_names[v->status], false);
-	csv_put_field(f, v->reason, false);
-	fprintf(f, "%llu,%llu,", (unsigned long long)c->iterations,
-		(unsigned long long)c->warmup);
-	csv_put_field(f, c->wl->latency, false);
-	fprintf(f, "%llu,%lld,%lld,%lld,%lld,%lld,%lld,%.1f,%.1f,%.1f,%.1f,%lld,",
-		(unsigned long long)x->count, (long long)x->min,
-		(long long)x->p50, (long long)x->p90, (long long)x->p99,
-		(long long)x->p999, (long long)x->max, x->mean, x->stddev,
-		x->msgs_per_sec, x->bytes_per_sec, (long long)x->span_ns);
-	fprintf(f, "%llu,%llu,%llu,%llu,%llu,%d,%d,%.1f,%.1f,%.1f,%.4f,%.4f,",
-		(unsigned long long)x->sent, (unsigned long long)x->received,
-		(unsigned long long)x->lost, (unsigned long long)x->duplicated,
-		(unsigned long long)x->reordered, r->side[SIDE_CLIENT].cpu,
-		r->side[SIDE_SERVER].cpu, x->cpu_ns_per_msg,
-		x->cpu_ns[SIDE_CLIENT], x->cpu_ns[SIDE_SERVER], x->vcsw_per_msg,
-		x->ivcsw_per_msg);
-	fprintf(f, "%llu,%llu,", (unsigned long long)c->rate,
-		(unsigned long long)c->stall_ms);
-	csv_put_field(f, report_latency_from(c), false);
-	fprintf(f, "%llu,%lld,%lld,%lld,%lld,", (unsigned long long)x->missed,
-		(long long)x->uncorrected_p50, (long long)x->uncorrected_p99,
-		(long long)x->uncorrected_p999, (long long)x->uncorrected_max);
-	csv_num(f, v->floor_ns, "%.1f");
-	csv_num(f, v->status == CASE_OK ? (double)x->p50 / v->floor_ns : NAN,
-		"%.2f");
-	csv_put_field(f, verify_name(c->verify), false);
-	csv_put_field(f, r->info, false);
-}
-
+/* summary.csv: the header and one row per case that has run. */
 static void write_csv(FILE *f, const struct report *rp)
 {
 	struct view v;
 
-	fprintf(f, "%s,%s,id\n", csv_columns, csv_spread);
+	columns_put_header(f, column_in_summary);
 	for (unsigned i = 0; i < rp->n_aggs; i++) {
-		const struct case_agg *a = &rp->aggs[i];
-
-		if (!a->n_reps)
+		if (!rp->aggs[i].n_reps)
 			continue;
-		report_view_case(rp, a, &v);
-		write_csv_row(f, &v);
-		fprintf(f, "%u,%u,", a->n_reps, a->ok);
-		csv_stats(f, &a->p50);
-		csv_stats(f, &a->p99);
-		csv_stats(f, &a->rate);
-		csv_put_field(f, a->ok < 2 ? "" : a->noisy ? "yes" : "no", false);
-		csv_put_field(f, a->c->id, true);
+		report_view_case(rp, &rp->aggs[i], &v);
+		columns_put_csv(f, &v, column_in_summary);
 	}
 }
 
@@ -451,9 +368,7 @@ int report_case(struct report *rp, const struct case_spec *c, unsigned rep,
 	ret = agg_add(a, c, rep, rp->total_reps, r);
 	if (rp->reps_csv) {
 		report_view_rep(rp, a, a->n_reps - 1, &v);
-		fprintf(rp->reps_csv, "%u,", rep);
-		write_csv_row(rp->reps_csv, &v);
-		csv_put_field(rp->reps_csv, c->id, true);
+		columns_put_csv(rp->reps_csv, &v, column_in_repetitions);
 		if (fflush(rp->reps_csv))
 			ret = keep_first(ret, -errno);
 	}

@@ -2,13 +2,14 @@
  * report_json.c - results.json: the environment, the resolved suite, and
  * every case with its figures, the spread across repetitions and each
  * repetition's own figures.  Keys name their units (p99_ns, bytes_per_sec).
- * The schema is "ipcbench-results-1"; readers must ignore keys they do not
+ * The schema is "ipcbench-results-2"; readers must ignore keys they do not
  * know, so keys may be added without a new format name.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "columns.h"
 #include "report_int.h"
 #include "util.h"
 
@@ -128,98 +129,36 @@ static void json_side(FILE *f, const char *name, const struct side_result *s,
 		comma ? ", " : "");
 }
 
-static void json_stats(FILE *f, const char *key, const struct stats *st,
-		       bool comma)
+/* What only results.json holds of a view: the CPUs asked for and each
+ * side's own counts. */
+static void json_sides(FILE *f, const struct view *v)
 {
-	fprintf(f, "\"%s\": {", key);
-	json_num(f, "median", st->median, true);
-	json_num(f, "min", st->min, true);
-	json_num(f, "max", st->max, true);
-	json_num(f, "ci95_lo", st->ci_lo, true);
-	json_num(f, "ci95_hi", st->ci_hi, false);
-	fprintf(f, "}%s", comma ? ", " : "");
-}
-
-/* The figures of a view: the case's, or one repetition's. */
-static void json_figures(FILE *f, const struct view *v)
-{
-	const struct figures *x = v->f;
 	const struct case_result *r = v->r;
 
-	json_kv_str(f, "status", report_status_names[v->status], true);
-	json_kv_str(f, "reason", v->reason, true);
-	fprintf(f, "\"samples\": %llu, \"out_of_range\": %llu, \"min_ns\": %lld, \"p50_ns\": %lld, \"p90_ns\": %lld, \"p99_ns\": %lld, \"p999_ns\": %lld, \"max_ns\": %lld, \"mean_ns\": %.1f, \"stddev_ns\": %.1f, ",
-		(unsigned long long)x->count, (unsigned long long)x->overflow,
-		(long long)x->min, (long long)x->p50, (long long)x->p90,
-		(long long)x->p99, (long long)x->p999, (long long)x->max,
-		x->mean, x->stddev);
-	fprintf(f, "\"span_ns\": %lld, \"messages\": %llu, \"msgs_per_sec\": %.1f, \"bytes_per_sec\": %.1f, ",
-		(long long)x->span_ns, (unsigned long long)x->messages,
-		x->msgs_per_sec, x->bytes_per_sec);
-	fprintf(f, "\"sent\": %llu, \"received\": %llu, \"lost\": %llu, \"duplicated\": %llu, \"reordered\": %llu, ",
-		(unsigned long long)x->sent, (unsigned long long)x->received,
-		(unsigned long long)x->lost, (unsigned long long)x->duplicated,
-		(unsigned long long)x->reordered);
-	fprintf(f, "\"cpu_ns_per_msg\": %.1f, \"vcsw_per_msg\": %.4f, \"ivcsw_per_msg\": %.4f, ",
-		x->cpu_ns_per_msg, x->vcsw_per_msg, x->ivcsw_per_msg);
-	if (v->c->rate)
-		fprintf(f, "\"missed_slots\": %llu, \"uncorrected\": {\"p50_ns\": %lld, \"p99_ns\": %lld, \"p999_ns\": %lld, \"max_ns\": %lld}, ",
-			(unsigned long long)x->missed, (long long)x->uncorrected_p50,
-			(long long)x->uncorrected_p99, (long long)x->uncorrected_p999,
-			(long long)x->uncorrected_max);
-	json_kv_str(f, "info", r->info, true);
-	json_side(f, "client", &r->side[SIDE_CLIENT], x->cpu_ns[SIDE_CLIENT],
+	fputs(", ", f);
+	json_side(f, "client", &r->side[SIDE_CLIENT], v->f->cpu_ns[SIDE_CLIENT],
 		  true);
-	json_side(f, "server", &r->side[SIDE_SERVER], x->cpu_ns[SIDE_SERVER],
+	json_side(f, "server", &r->side[SIDE_SERVER], v->f->cpu_ns[SIDE_SERVER],
 		  false);
 }
 
+/* A case: its summary.csv columns, typed, then its repetitions. */
 static void json_case(FILE *f, const struct report *rp,
 		      const struct case_agg *a)
 {
-	const struct case_spec *c = a->c;
 	struct view v;
 
 	report_view_case(rp, a, &v);
 	fputs("    {", f);
-	json_kv_str(f, "id", c->id, true);
-	json_kv_str(f, "transport", c->ops->name, true);
-	json_kv_str(f, "workload", c->wl->name, true);
-	fprintf(f, "\"size_bytes\": %llu, ", (unsigned long long)c->size);
-	json_kv_str(f, "placement", placement_name(c->placement), true);
-	fprintf(f, "\"cpus_asked\": [%d, %d], \"options\": {", v.r->cpu[0],
-		v.r->cpu[1]);
-	for (int i = 0; c->ops->options && c->ops->options[i].key; i++) {
-		char val[64];
-
-		transport_option_format(&c->ops->options[i], c->opt[i], val,
-					sizeof(val));
-		fputs(i ? ", " : "", f);
-		json_kv_str(f, c->ops->options[i].key, val, false);
-	}
-	fputs("}, ", f);
-	json_kv_str(f, "wait", report_wait(&v), true);
-	json_kv_str(f, "verify", verify_name(c->verify), true);
-	fprintf(f, "\"iterations\": %llu, \"warmup\": %llu, \"rate\": %llu, \"stall_ms\": %llu, ",
-		(unsigned long long)c->iterations, (unsigned long long)c->warmup,
-		(unsigned long long)c->rate, (unsigned long long)c->stall_ms);
-	json_kv_str(f, "latency", c->wl->latency, true);
-	json_kv_str(f, "latency_from", report_latency_from(c), true);
-	json_num(f, "floor_ns", v.floor_ns, true);
-	json_num(f, "p50_per_floor", v.status == CASE_OK ?
-		 (double)v.f->p50 / v.floor_ns : NAN, true);
-	fprintf(f, "\"repetitions\": %u, \"repetitions_ok\": %u, \"noisy\": %s, \"spread\": {",
-		a->n_reps, a->ok, a->ok > 1 && a->noisy ? "true" : "false");
-	json_stats(f, "p50_ns", &a->p50, true);
-	json_stats(f, "p99_ns", &a->p99, true);
-	json_stats(f, "msgs_per_sec", &a->rate, false);
-	fputs("}, ", f);
-	json_figures(f, &v);
+	columns_put_json(f, &v, column_in_summary);
+	fprintf(f, ", \"cpus_asked\": [%d, %d]", v.r->cpu[0], v.r->cpu[1]);
+	json_sides(f, &v);
 	fputs(", \"runs\": [", f);
 	for (unsigned i = 0; i < a->n_reps; i++) {
 		report_view_rep(rp, a, i, &v);
-		fprintf(f, "%s\n      {\"repetition\": %u, ", i ? "," : "", v.rep);
-		json_figures(f, &v);
+		fputs(i ? ",\n      {" : "\n      {", f);
+		columns_put_json(f, &v, column_in_run);
+		json_sides(f, &v);
 		fputs("}", f);
 	}
 	fputs("]}", f);
@@ -230,7 +169,7 @@ void report_write_json(FILE *f, const struct report *rp, bool complete,
 {
 	bool first = true;
 
-	fputs("{\n  \"format\": \"ipcbench-results-1\",\n", f);
+	fputs("{\n  \"format\": \"ipcbench-results-2\",\n", f);
 	fprintf(f, "  \"complete\": %s,\n  \"interrupted\": %s,\n",
 		complete ? "true" : "false", interrupted ? "true" : "false");
 	json_env(f, rp->e);

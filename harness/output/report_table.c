@@ -9,6 +9,35 @@
 #include "report_int.h"
 #include "util.h"
 
+/* A floor in us, or why there is none (one CPU allowed: no cross-cpu). */
+static void put_floor_us(FILE *f, double ns, const char *where)
+{
+	if (isfinite(ns))
+		fprintf(f, "%.2f us %s", ns / 1e3, where);
+	else
+		fprintf(f, "not measured %s", where);
+}
+
+/* What the placements and the floors of this run were. */
+static void print_placement_legend(FILE *f, const struct env *e)
+{
+	const struct calib *cal = &e->calib;
+
+	if (e->cpus.b >= 0)
+		fprintf(f, "placement: same-cpu = both on CPU %d, cross-cpu = CPU %d and %d",
+			e->cpus.a, e->cpus.a, e->cpus.b);
+	else
+		fprintf(f, "placement: same-cpu = both on CPU %d, cross-cpu = not possible (one CPU allowed)",
+			e->cpus.a);
+	fputs("; wait: block = sleeps in the kernel, spin = busy-polls a CPU.\n"
+	      "floor = p50 round trip / its calibrated floor: futex ping-pong ",
+	      f);
+	put_floor_us(f, cal->futex_rtt_same_ns, "same-cpu, ");
+	put_floor_us(f, cal->futex_rtt_cross_ns, "cross-cpu (blocking); ");
+	fputs("cache-line ping-pong ", f);
+	put_floor_us(f, cal->spin_rtt_cross_ns, "cross-cpu (spin).\n");
+}
+
 /* The headline figure's spread: "n=5 +-1.2%", "NOISY n=5 +-23%". */
 static void print_spread(FILE *f, const struct case_agg *a)
 {
@@ -87,12 +116,7 @@ void report_print_table(const struct report *rp, FILE *f)
 	if (rp->total_reps > 1)
 		fprintf(f, "each figure is the median of %u repetitions in fresh processes; n=, 95%% CI: of the headline figure (p50, or msg/s for unpaced throughput); NOISY: CI wider than +-%.0f%%.\n",
 			rp->total_reps, 100.0 * STATS_NOISY_REL);
-	fprintf(f, "placement: same-cpu = both on CPU %d, cross-cpu = CPU %d and %d; wait: block = sleeps in the kernel, spin = busy-polls a CPU.\n",
-		rp->e->cpus.a, rp->e->cpus.a, rp->e->cpus.b);
-	fprintf(f, "floor = p50 round trip / its calibrated floor: futex ping-pong %.2f us same-cpu, %.2f us cross-cpu (blocking); cache-line ping-pong %.0f ns cross-cpu (spin).\n",
-		rp->e->calib.futex_rtt_same_ns / 1e3,
-		rp->e->calib.futex_rtt_cross_ns / 1e3,
-		rp->e->calib.spin_rtt_cross_ns);
+	print_placement_legend(f, rp->e);
 	fprintf(f, "harness: recording a sample (clock read + histogram add) costs %.1f ns, outside the timed span but for one clock read (%.1f ns); results in %s\n",
 		rp->e->sample_overhead_ns, rp->e->calib.clock_read_ns,
 		rp->dir);
