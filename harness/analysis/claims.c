@@ -21,9 +21,10 @@
 #include "util.h"
 
 /* The pingpong case of transport t at a size and placement, or NULL. */
-static const struct rundir_case *pp(const struct rundir *rd, const char *t,
-				    const struct cell *at, const char *placement,
-				    enum spin_filter f)
+static const struct rundir_case *rtt_case(const struct rundir *rd,
+					  const char *t, const struct cell *at,
+					  const char *placement,
+					  enum spin_filter f)
 {
 	return claim_pick(rd, t, "pingpong", at->size,
 			  placement ? placement : at->placement, f);
@@ -38,11 +39,12 @@ static void costs_more(const struct rundir *rd, struct claim_res *r,
 	unsigned n = claim_cells(rd, "pingpong", cl);
 
 	for (unsigned i = 0; i < n; i++) {
-		const struct rundir_case *a = pp(rd, base, &cl[i], NULL, SLEEPS);
+		const struct rundir_case *a =
+			rtt_case(rd, base, &cl[i], NULL, SLEEPS);
 
 		for (unsigned k = 0; a && names[k]; k++) {
-			const struct rundir_case *b = pp(rd, names[k], &cl[i],
-							 NULL, SLEEPS);
+			const struct rundir_case *b =
+				rtt_case(rd, names[k], &cl[i], NULL, SLEEPS);
 
 			claim_judge(r, rd, a, b, "p50_ns", EXPECT_B_HIGHER);
 			if (b && b->ok)
@@ -76,9 +78,9 @@ static void check_shm(const struct rundir *rd, struct claim_res *r)
 		const struct rundir_case *pipe, *sem, *spin, *best, *other;
 		double ms = INFINITY, mp = INFINITY;
 
-		pipe = pp(rd, "pipe", &cl[i], NULL, SLEEPS);
-		sem = pp(rd, "shm", &cl[i], NULL, SLEEPS);
-		spin = pp(rd, "shm", &cl[i], NULL, SPINS);
+		pipe = rtt_case(rd, "pipe", &cl[i], NULL, SLEEPS);
+		sem = rtt_case(rd, "shm", &cl[i], NULL, SLEEPS);
+		spin = rtt_case(rd, "shm", &cl[i], NULL, SPINS);
 		if (!pipe || (!sem && !spin))
 			continue;
 		if (sem && sem->ok)
@@ -103,8 +105,8 @@ static void check_pipe_cpu(const struct rundir *rd, struct claim_res *r)
 	unsigned n = claim_cells(rd, "pingpong", cl);
 
 	for (unsigned i = 0; i < n; i++) {
-		const struct rundir_case *a = pp(rd, "pipe", &cl[i], NULL,
-						 SLEEPS);
+		const struct rundir_case *a =
+			rtt_case(rd, "pipe", &cl[i], NULL, SLEEPS);
 
 		for (unsigned k = 0; a && k < rd->n_cases; k++) {
 			const struct rundir_case *b = &rd->cases[k];
@@ -198,8 +200,8 @@ static void placements(const struct rundir *rd, struct claim_res *r,
 
 	for (unsigned i = 0; i < n; i++)
 		if (!strcmp(cl[i].placement, "cross-cpu"))
-			claim_judge(r, rd, pp(rd, t, &cl[i], "same-cpu", f),
-				    pp(rd, t, &cl[i], NULL, f), "p50_ns",
+			claim_judge(r, rd, rtt_case(rd, t, &cl[i], "same-cpu", f),
+				    rtt_case(rd, t, &cl[i], NULL, f), "p50_ns",
 				    EXPECT_B_LOWER);
 }
 
@@ -216,8 +218,9 @@ static void check_place_spin(const struct rundir *rd, struct claim_res *r)
 
 	for (unsigned i = 0; i < n; i++)
 		if (!strcmp(cl[i].placement, "cross-cpu"))
-			claim_judge(r, rd, pp(rd, "shm", &cl[i], NULL, SLEEPS),
-				    pp(rd, "shm", &cl[i], NULL, SPINS),
+			claim_judge(r, rd,
+				    rtt_case(rd, "shm", &cl[i], NULL, SLEEPS),
+				    rtt_case(rd, "shm", &cl[i], NULL, SPINS),
 				    "p50_ns", EXPECT_B_LOWER);
 	placements(rd, r, "shm", SPINS);
 	claim_decide(r);

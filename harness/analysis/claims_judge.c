@@ -179,7 +179,7 @@ void claim_judge(struct claim_res *r, const struct rundir *rd,
 {
 	char what[128], size[32], va[32], vb[32], p[32] = "single run";
 	struct claim_cmp k = { .column = column };
-	struct claim_cmp *ks;
+	struct claim_cmp *grown;
 	bool one_place;
 
 	if (!a || !b)
@@ -221,14 +221,14 @@ void claim_judge(struct claim_res *r, const struct rundir *rd,
 		claim_say(r, k.side, "%s: %s %s %s, %s %s; ratio %.2f, %s: %s",
 			  what, k.a_label, a->placement, va, b->placement, vb,
 			  k.m.ratio, p, side_text(&k.m, k.side, ex));
-	ks = realloc(r->cmps, (r->n_cmps + 1) * sizeof(*ks));
-	if (!ks) {
+	grown = realloc(r->cmps, (r->n_cmps + 1) * sizeof(*grown));
+	if (!grown) {
 		r->err = -ENOMEM;
 		return;
 	}
 	k.a_id = a->id;
 	k.b_id = b->id;
 	k.line = r->n_lines - 1;
-	r->cmps = ks;
+	r->cmps = grown;
 	r->cmps[r->n_cmps++] = k;
 }

@@ -55,6 +55,16 @@ static void get_fig_real(const struct column *col, const struct view *v,
 	put_real(buf, len, *(const double *)member(v->f, col->off), col->prec);
 }
 
+/* An uncorrected latency: it exists only for a paced case. */
+static void get_paced_i64(const struct column *col, const struct view *v,
+			  char *buf, size_t len)
+{
+	if (v->c->rate)
+		get_fig_i64(col, v, buf, len);
+	else
+		buf[0] = '\0';
+}
+
 static void get_case_u64(const struct column *col, const struct view *v,
 			 char *buf, size_t len)
 {
@@ -153,6 +163,10 @@ static void get_reps(const struct column *col, const struct view *v,
 	.kind = COL_REAL, .scope = COL_FIGURE, .better = b,		\
 	.get = get_fig_real, .off = offsetof(struct figures, field),	\
 	.prec = p, .meaning = m }
+/* paced: latency from the actual send; empty unpaced. */
+#define PACED_I(n, field, m) { .name = n, .unit = "ns", .kind = COL_INT, \
+	.scope = COL_FIGURE, .better = LO, .get = get_paced_i64,	 \
+	.off = offsetof(struct figures, field), .meaning = m }
 /* A uint64_t of the case's spec. */
 #define CASE_U(n, u, field, m) { .name = n, .unit = u, .kind = COL_INT,  \
 	.scope = COL_CASE, .better = N, .get = get_case_u64,		  \
@@ -235,13 +249,13 @@ const struct column columns[] = {
 	  "one-way latency counts from: send (the actual send) or slot (the scheduled send time, paced)"),
 	FIG_U("missed_slots", "msgs", missed,
 	      "paced: messages sent more than one interval after their slot"),
-	FIG_I("uncorrected_p50_ns", "ns", LO, uncorrected_p50,
+	PACED_I("uncorrected_p50_ns", uncorrected_p50,
 	      "paced: median latency from the actual send (coordinated omission not corrected)"),
-	FIG_I("uncorrected_p99_ns", "ns", LO, uncorrected_p99,
+	PACED_I("uncorrected_p99_ns", uncorrected_p99,
 	      "paced: 99th percentile from the actual send"),
-	FIG_I("uncorrected_p999_ns", "ns", LO, uncorrected_p999,
+	PACED_I("uncorrected_p999_ns", uncorrected_p999,
 	      "paced: 99.9th percentile from the actual send"),
-	FIG_I("uncorrected_max_ns", "ns", LO, uncorrected_max,
+	PACED_I("uncorrected_max_ns", uncorrected_max,
 	      "paced: greatest latency from the actual send"),
 	{ .name = "floor_ns", .unit = "ns", .kind = COL_REAL,
 	  .scope = COL_FIGURE, .get = get_floor, .prec = 1,
@@ -307,6 +321,7 @@ const struct column columns[] = {
 #undef FIG_I
 #undef FIG_R
 #undef CASE_U
+#undef PACED_I
 #undef SPREAD
 
 const struct column *column_find(const char *name)
