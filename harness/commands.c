@@ -9,6 +9,7 @@
  * command line already checked against their table entry.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,21 +311,93 @@ static int cmd_show(const struct cli *cli)
 	return 0;
 }
 
+/* {"name": ..., "summary": ...}, what every listed thing has. */
+static struct json_object *json_named(const char *name, const char *summary)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "summary", json_object_new_string(summary));
+	return o;
+}
+
+static struct json_object *json_transport(const struct transport_ops *t)
+{
+	struct json_object *o = json_named(t->name, t->summary);
+	struct json_object *opts = json_object_new_array();
+
+	json_object_object_add(o, "stream",
+			       json_object_new_boolean(t->flags & TF_STREAM));
+	json_object_object_add(o, "lossy",
+			       json_object_new_boolean(t->flags & TF_LOSSY));
+	json_object_object_add(o, "unsupported", t->unsupported ?
+			       json_object_new_string(t->unsupported) : NULL);
+	for (int k = 0; t->options && t->options[k].key; k++) {
+		struct json_object *opt = json_object_new_object();
+
+		json_object_object_add(opt, "key",
+				       json_object_new_string(t->options[k].key));
+		json_object_object_add(opt, "default",
+				       json_object_new_string(t->options[k].def));
+		json_object_object_add(opt, "help",
+				       json_object_new_string(t->options[k].help));
+		json_object_array_add(opts, opt);
+	}
+	json_object_object_add(o, "options", opts);
+	return o;
+}
+
+/* What `list` prints, for programs: the tests and scripts take the names
+ * of transports from here rather than keeping their own list. */
+static int list_json(void)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *ts = json_object_new_array();
+	struct json_object *ws = json_object_new_array();
+	struct json_object *ps = json_object_new_array();
+	const char *text;
+	int ret = 0;
+
+	for (unsigned i = 0; transport_registry[i]; i++)
+		json_object_array_add(ts, json_transport(transport_registry[i]));
+	for (unsigned i = 0; workload_registry[i]; i++)
+		json_object_array_add(ws, json_named(workload_registry[i]->name,
+						     workload_registry[i]->summary));
+	for (int p = 0; p < PLACE_COUNT; p++)
+		json_object_array_add(ps, json_object_new_string(
+					      placement_name((enum placement)p)));
+	json_object_object_add(root, "format",
+			       json_object_new_string("ipcbench-list-1"));
+	json_object_object_add(root, "transports", ts);
+	json_object_object_add(root, "workloads", ws);
+	json_object_object_add(root, "placements", ps);
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED);
+	if (text)
+		puts(text);
+	else
+		ret = (fprintf(stderr, "ipcbench: list: out of memory\n"),
+		       EXIT_FAILED_CASE);
+	json_object_put(root);
+	return ret;
+}
+
 static int cmd_list(const struct cli *cli)
 {
 	if (cli->columns)
 		columns_print(stdout, cli->format);
+	else if (cli->format == FORMAT_JSON)
+		return list_json();
 	else
 		list_text();
 	return 0;
 }
 
-/* The transports, workloads and placements are text only. */
+/* A CSV of three different tables would not be one table. */
 static int list_check(const struct cli *cli, char *err, size_t len)
 {
-	if (cli->format_set && !cli->columns) {
-		snprintf(err, len, "--format %s: list prints it only with --columns (see ipcbench list --help)",
-			 format_name(cli->format));
+	if (cli->format == FORMAT_CSV && !cli->columns) {
+		snprintf(err, len, "--format csv: list prints csv only with --columns (see ipcbench list --help)");
 		return -EINVAL;
 	}
 	return 0;
@@ -395,8 +468,8 @@ const struct cli_command cli_commands[] = {
 		.name = "list", .run = cmd_list,
 		.summary = "transports, their options, workloads, placements",
 		.usage = "[--columns] [-f table|csv|json]",
-		.details = "With --columns, every column of the results files instead; -f only\n"
-			   "with --columns.",
+		.details = "With --columns, every column of the results files instead; csv only\n"
+			   "with --columns.  -f json is for programs.",
 		.flags = CLI_FLAG(FL_COLUMNS) | CLI_FLAG(FL_FORMAT),
 		.formats = ALL_FORMATS, .check = list_check,
 	},

@@ -138,18 +138,21 @@ static void test_compare_claims(void)
 	CHECK_STR_CONTAINS(err, "-f belongs to run, list, compare, claims, not show: show takes no flags");
 }
 
-/* list: -f only with --columns. */
+/* list: text or JSON; csv only for --columns. */
 static void test_list(void)
 {
 	char err[CONFIG_ERR_LEN];
 	struct cli c;
 
+	CHECK(PARSE(&c, err, "list", "-f", "json") == 0 &&
+	      c.cmd == cli_find("list") && c.format == FORMAT_JSON,
+	      "list -f json: %s", err);
 	CHECK(PARSE(&c, err, "list", "--columns", "-f", "csv") == 0 &&
 	      c.columns && c.format == FORMAT_CSV,
 	      "list --columns -f csv: %s", err);
 	CHECK(PARSE(&c, err, "list", "-f", "csv") == -EINVAL,
 	      "list -f csv without --columns");
-	CHECK_STR_CONTAINS(err, "only with --columns");
+	CHECK_STR_CONTAINS(err, "csv only with --columns");
 	CHECK(PARSE(&c, err, "list", "extra") == -EINVAL, "list extra");
 	CHECK_STR_CONTAINS(err, "unexpected argument 'extra'");
 }
