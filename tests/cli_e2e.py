@@ -20,10 +20,12 @@ import sys
 import tempfile
 import time
 
-from pycheck import check, summary
+from pycheck import check, listing, summary
 
 EXE, DATA = sys.argv[1], sys.argv[2]
-TRANSPORTS = ["pipe", "fifo", "uds", "tcp", "udp", "shm", "mq"]
+LIST = listing(EXE)
+TRANSPORTS = [t["name"] for t in LIST["transports"]]
+WORKLOADS = [w["name"] for w in LIST["workloads"]]
 
 
 def run(args, env=None, **kw):
@@ -61,8 +63,13 @@ def test_basics(tmp):
     check(r.returncode == 0, "list exits 0")
     for t in TRANSPORTS:
         check(("  %s " % t) in r.stdout, "list shows " + t)
-    for w in ("pingpong", "throughput"):
+    for w in WORKLOADS:
         check(w in r.stdout, "list shows " + w)
+    check(("placements: %s\n" % ", ".join(LIST["placements"])) in r.stdout,
+          "list and list -f json: the same placements")
+    check(LIST["format"] == "ipcbench-list-1" and
+          all(t["summary"] in r.stdout for t in LIST["transports"]),
+          "list -f json: the transports' summaries of list")
 
 
 def test_bad_input(tmp):
@@ -134,9 +141,9 @@ BAD_AT = {
     "bad_empty": (0, None), "bad_comments": (0, None),
 }
 # Closed sets: the message lists the valid choices.
-BAD_CHOICES = {"bad_transport": "valid: pipe, fifo, uds, tcp, udp, shm, mq",
-               "bad_workload": "valid: pingpong, throughput",
-               "bad_placement": "valid: same-cpu, cross-cpu, unpinned",
+BAD_CHOICES = {"bad_transport": "valid: " + ", ".join(TRANSPORTS),
+               "bad_workload": "valid: " + ", ".join(WORKLOADS),
+               "bad_placement": "valid: " + ", ".join(LIST["placements"]),
                "bad_verify": "valid: seq, full",
                "bad_typo_key": "valid: transports, workloads, sizes",
                "bad_option_not_taken": "it takes: pipe_size"}

@@ -19,12 +19,13 @@ import subprocess
 import sys
 import tempfile
 
-from pycheck import check, summary
+from pycheck import check, summary, transports
 
 EXE = sys.argv[1]
-ARGS = ["run", "-t", "pipe,fifo,uds,tcp,udp,shm,mq", "-s", "64,4K",
+TRANSPORTS = transports(EXE)
+ARGS = ["run", "-t", ",".join(TRANSPORTS), "-s", "64,4K",
         "-n", "1000", "--warmup", "100", "-q"]
-CASES = 7 * 2 * 2 * 2
+CASES = len(TRANSPORTS) * 2 * 2 * 2  # workloads, sizes, placements
 
 
 def run_pair(extra, env):

@@ -17,7 +17,7 @@ import csv
 import re
 import sys
 
-from pycheck import check, main, run as pyrun
+from pycheck import check, listing, main, run as pyrun
 
 EXE = sys.argv[1]
 WIDTH = 76
@@ -32,19 +32,10 @@ def run(*args):
 
 
 def transports():
-    """Names and option keys, from `ipcbench list`."""
-    out = run("list").stdout
-    names, opts, cur = [], {}, None
-    for line in out.split("\n\nworkloads:")[0].splitlines()[1:]:
-        m = re.match(r"  (\S+)\s", line)
-        if m:
-            cur = m.group(1)
-            names.append(cur)
-            opts[cur] = []
-        m = re.match(r"\s+option (\S+) \(default", line)
-        if m and cur:
-            opts[cur].append(m.group(1))
-    return names, opts
+    """Names and option keys, from `ipcbench list -f json`."""
+    ts = listing(EXE)["transports"]
+    return ([t["name"] for t in ts],
+            {t["name"]: [o["key"] for o in t["options"]] for t in ts})
 
 
 def fmt_ns(ns):

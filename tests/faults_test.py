@@ -30,12 +30,13 @@ import sys
 import tempfile
 import time
 
-from pycheck import check, summary
+from pycheck import check, listing, summary
 
 EXE = sys.argv[1]
-TRANSPORTS = [("pipe", {}), ("fifo", {}), ("uds", {}), ("tcp", {}),
-              ("udp", {}), ("shm", {}), ("shm", {"wait": "spin"}),
-              ("mq", {})]
+# Every transport, and each that can spin again with wait=spin.
+TRANSPORTS = [(t["name"], o) for t in listing(EXE)["transports"]
+              for o in [{}] + [{"wait": "spin"} for k in t["options"]
+                               if k["key"] == "wait"]]
 TMP = None
 
 
@@ -315,12 +316,13 @@ def run_limited(label, args, preexec=None, wrap=None, limit=120):
 def test_emfile():
     """A tiny RLIMIT_NOFILE: exit 2 before anything exists, or reasons."""
     seen_reason = False
+    names = ",".join(dict.fromkeys(t for t, _ in TRANSPORTS))
     for n in (4, 5, 6, 7, 8, 10, 12):
         label = "nofile=%d" % n
         out = os.path.join(TMP, "emfile-%d" % n)
         lim = (lambda n=n: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n)))
-        r, rows = run_limited(label, ["run", "-t", "pipe,fifo,uds,tcp,udp,"
-                                      "shm,mq", "-w", "pingpong", "-s", "64",
+        r, rows = run_limited(label, ["run", "-t", names,
+                                      "-w", "pingpong", "-s", "64",
                                       "-p", "unpinned", "-n", "100", "-o",
                                       out, "-q"], preexec=lim)
         if r is None:

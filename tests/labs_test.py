@@ -22,7 +22,7 @@ import shlex
 import shutil
 import sys
 
-from pycheck import check, main, run as pyrun
+from pycheck import check, listing, main, run as pyrun
 
 EXE = os.path.abspath(sys.argv[1])
 SRC = os.path.abspath(sys.argv[2])
@@ -47,18 +47,9 @@ def help_words():
 
 
 def transport_options():
-    """{transport: {option keys}} from `ipcbench list`."""
-    out = run([EXE, "list"]).stdout.split("\n\nworkloads:")[0]
-    opts, cur = {}, None
-    for line in out.splitlines()[1:]:
-        m = re.match(r"  (\S+)\s", line)
-        if m:
-            cur = m.group(1)
-            opts[cur] = set()
-        m = re.match(r"\s+option (\S+) \(default", line)
-        if m and cur:
-            opts[cur].add(m.group(1))
-    return opts
+    """{transport: {option keys}} from `ipcbench list -f json`."""
+    return {t["name"]: {o["key"] for o in t["options"]}
+            for t in listing(EXE)["transports"]}
 
 
 def statuses(results):
