@@ -2,8 +2,8 @@
  * proc.h - child processes for the harness: a group of N members forked
  * together, optionally pinned, released together through a start barrier,
  * supervised against a deadline and stop signals, and killed and reaped
- * whatever happens; and the signalfd that all of this, and a Ctrl-C
- * between steps, is read through.
+ * whatever happens; and the signal descriptor that all of this, and a
+ * Ctrl-C between steps, is read through.
  *
  * Conventions: functions that act return 0 or -errno.  How a group ended
  * is also data in struct proc_group: which member failed first and why,
@@ -18,13 +18,13 @@
 #include <sys/types.h>
 
 /*
- * Block SIGINT, SIGTERM, SIGHUP and SIGCHLD and read them through a
- * signalfd, so that a stop signal is handled between steps and never
- * tears a results file.  Nests: only the outermost proc_init() blocks and
- * only the outermost proc_fini() closes the signalfd and restores the
- * signal mask.  A stop signal that arrived meanwhile and that nobody took
- * with proc_stop_signal() is raised again then, as if it had been held
- * off.  0 or -errno.
+ * Block SIGINT, SIGTERM, SIGHUP and SIGCHLD and read them through a file
+ * descriptor poll() sleeps on, so that a stop signal is handled between
+ * steps and never tears a results file.  Nests: only the outermost
+ * proc_init() blocks, and only the outermost proc_fini() closes the
+ * descriptor and restores the signal mask.  A stop signal that arrived
+ * meanwhile and that nobody took with proc_stop_signal() is raised again
+ * then, as if it had been held off.  0 or -errno.
  */
 int proc_init(void);
 void proc_fini(void);
