@@ -177,6 +177,11 @@ static void member_reset(void)
 	sigfd = -1;
 }
 
+static bool send_note(int ready_wr, const struct proc_note *note)
+{
+	return write(ready_wr, note, sizeof(*note)) == (ssize_t)sizeof(*note);
+}
+
 /* The life of member i: pin, prepare, the barrier, run, exit. */
 static void __attribute__((noreturn))
 member_main(struct proc_member *m, unsigned i, pid_t parent, int ready_wr,
@@ -198,16 +203,14 @@ member_main(struct proc_member *m, unsigned i, pid_t parent, int ready_wr,
 	if (m->cpu >= 0) {
 		note.pin_err = proc_pin(m->cpu);
 		if (note.pin_err) {
-			if (write(ready_wr, &note, sizeof(note)) < 0)
-				_exit(1);
+			send_note(ready_wr, &note);	/* the parent says why */
 			_exit(1);
 		}
 	}
 	if (m->prepare && m->prepare(m->arg))
 		_exit(1);
 	/* The barrier: say ready, then wait for the go pipe to close. */
-	if (write(ready_wr, &note, sizeof(note)) != sizeof(note) ||
-	    read(go_rd, &b, 1) != 0)
+	if (!send_note(ready_wr, &note) || read(go_rd, &b, 1) != 0)
 		_exit(1);
 	ret = m->run(m->arg);
 	_exit(ret >= 0 && ret <= 255 ? ret : 1);
