@@ -26,6 +26,7 @@
 #include "compare.h"
 #include "config.h"
 #include "explain.h"
+#include "proc.h"
 #include "report.h"
 #include "runner.h"
 #include "show.h"
@@ -144,7 +145,7 @@ static int cmd_run(const struct cli *cli)
 		return EXIT_USAGE;
 	}
 	/* Signals first: a Ctrl-C from here on is handled, not fatal. */
-	ret = runner_init();
+	ret = proc_init();
 	if (ret) {
 		fprintf(stderr, "ipcbench: cannot set up signal handling: %s\n",
 			strerror(-ret));
@@ -167,7 +168,7 @@ static int cmd_run(const struct cli *cli)
 	if (ret) {
 		one_line(err);
 		fprintf(stderr, "ipcbench: %s\n", err);
-		runner_fini();
+		proc_fini();
 		free(cases);
 		return EXIT_USAGE;
 	}
@@ -182,7 +183,7 @@ static int cmd_run(const struct cli *cli)
 	/* Repetitions go round robin over the cases, so that drift over the
 	 * run (a warming machine, a noisy neighbour) hits every case alike. */
 	for (unsigned rep = 1; rep <= suite.repetitions && !stop; rep++) {
-		for (unsigned i = 0; i < n && !(stop = runner_stop_signal());
+		for (unsigned i = 0; i < n && !(stop = proc_stop_signal());
 		     i++) {
 			struct case_result r;
 
@@ -199,7 +200,7 @@ static int cmd_run(const struct cli *cli)
 		}
 	}
 	if (!stop)
-		stop = runner_stop_signal();
+		stop = proc_stop_signal();
 	if (!cli->quiet)
 		fputc('\n', stderr);
 	report_print(rp, stdout, cli->format);
@@ -211,7 +212,7 @@ static int cmd_run(const struct cli *cli)
 			dir, strerror(errno));
 	if (!cli->output)
 		update_latest(dir);
-	runner_fini();
+	proc_fini();
 	free(cases);
 	if (stop)
 		return 128 + stop;

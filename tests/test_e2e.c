@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "proc.h"
 #include "runner.h"
 #include "util.h"
 
@@ -214,7 +215,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
 	setenv("TMPDIR", tmp, 1);
-	CHECK(runner_init() == 0, "runner_init");
+	CHECK(proc_init() == 0, "proc_init");
 	CHECK(runner_pick_cpus(&cpus) == 0, "cpus");
 
 	test_matrix();
@@ -230,6 +231,6 @@ int main(void)
 	CHECK(check_leftovers("/dev/mqueue", prefix, false) == 0,
 	      "queues left");
 	CHECK(rmdir(tmp) == 0, "%s is not empty", tmp);
-	runner_fini();
+	proc_fini();
 	return check_summary("test_e2e");
 }

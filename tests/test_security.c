@@ -38,6 +38,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "proc.h"
 #include "runner.h"
 #include "util.h"
 
@@ -337,7 +338,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
 	setenv("TMPDIR", tmp, 1);
-	CHECK(runner_init() == 0, "runner_init");
+	CHECK(proc_init() == 0, "proc_init");
 	CHECK(runner_pick_cpus(&cpus) == 0, "cpus");
 
 	run("pipe", NONE, CASE_OK, NULL);
@@ -353,6 +354,6 @@ int main(void)
 	CHECK(check_leftovers(tmp, "", false) == 0, "left in %s", tmp);
 	CHECK(check_leftovers("/dev/shm", prefix, false) == 0, "segments left");
 	CHECK(rmdir(tmp) == 0, "%s: %s", tmp, strerror(errno));
-	runner_fini();
+	proc_fini();
 	return check_summary("test_security");
 }

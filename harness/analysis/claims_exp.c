@@ -11,31 +11,30 @@
  * reaped and nobody holds the queue open, it is opened again and must
  * hold every message, intact.  For contrast a FIFO is tried the same way:
  * a writer cannot even open one without a reader, and what was written is
- * gone once the last end is closed.  Every wait is bounded; the queue,
- * the FIFO and its directory are removed on every path, and stop signals
- * are held off until they are.  This is a demonstration, not a benchmark:
+ * gone once the last end is closed.  Every wait is bounded (the sender is
+ * a group of one, proc.c); the queue, the FIFO and its directory are
+ * removed on every path, and stop signals are held off until they are.  This is a demonstration, not a benchmark:
  * it times nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "claims_int.h"
+#include "proc.h"
 #include "runner.h"
 #include "util.h"
 
 #define EXP_MSGS 4
 #define EXP_MSG_SIZE 64
 #define EXP_SEND_S 2			/* the sender's bound on each send */
-#define EXP_REAP_MS 5000		/* the parent's bound on the sender */
+#define EXP_SENDER_S 5			/* the parent's bound on the sender */
 
 /* Message i: its text names the run's tag, so it cannot be a stranger's. */
 static void fill_msg(char *buf, const char *tag, unsigned i)
@@ -45,9 +44,16 @@ static void fill_msg(char *buf, const char *tag, unsigned i)
 		 EXP_MSGS);
 }
 
+/* What the sender needs: the queue's name and the run's tag. */
+struct sender_args {
+	const char *name, *tag;
+};
+
 /* The child: open, send every message, close.  Its exit status. */
-static int sender(const char *name, const char *tag)
+static int sender(void *arg)
 {
+	const struct sender_args *a = arg;
+	const char *name = a->name, *tag = a->tag;
 	char msg[EXP_MSG_SIZE];
 	struct timespec dl;
 	mqd_t q = mq_open(name, O_WRONLY);
@@ -64,30 +70,6 @@ static int sender(const char *name, const char *tag)
 		}
 	}
 	return mq_close(q) ? 3 : 0;
-}
-
-/* Reap pid within EXP_REAP_MS, else kill it: its wait status, or -1. */
-static int reap(pid_t pid)
-{
-	const struct timespec tick = { 0, 1000000 };
-	int64_t end = now_ns() + (int64_t)EXP_REAP_MS * 1000000;
-	int st;
-
-	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-
-		if (w == pid)
-			return st;
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (now_ns() > end) {
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-				;
-			return -1;
-		}
-		nanosleep(&tick, NULL);
-	}
 }
 
 /* Receive what the queue holds; say what arrived.  true when all did. */
@@ -126,8 +108,12 @@ static int queue_part(struct claim_res *r, const char *tag)
 	struct mq_attr at = { .mq_maxmsg = EXP_MSGS,
 			      .mq_msgsize = EXP_MSG_SIZE };
 	char name[NAME_MAX + 1];
-	int ret = 0, st;
-	pid_t pid;
+	struct sender_args args = { .name = name, .tag = tag };
+	struct proc_member child = { .name = "sender", .cpu = -1,
+				     .run = sender, .arg = &args };
+	struct proc_group group = { .member = &child, .n = 1,
+				    .timeout_ns = EXP_SENDER_S * 1000000000LL };
+	int ret;
 	mqd_t q;
 
 	snprintf(name, sizeof(name), "/%s.claims", tag);
@@ -139,21 +125,27 @@ static int queue_part(struct claim_res *r, const char *tag)
 		return ret;
 	}
 	mq_close(q);		/* from now on nobody holds it open */
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		_exit(sender(name, tag));
-	if (pid < 0) {
-		ret = -errno;
+	ret = proc_group_start(&group);
+	if (!ret)
+		ret = proc_group_wait(&group);
+	if (group.end == PROC_ERROR) {
 		snprintf(r->why, sizeof(r->why), "cannot fork the sender: %s",
 			 strerror(-ret));
 		goto out_unlink;
 	}
-	st = reap(pid);
-	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		ret = -EIO;
+	if (ret) {
+		char how[32];
+
+		if (group.end == PROC_DEADLINE)
+			snprintf(how, sizeof(how), "killed after %d s",
+				 EXP_SENDER_S);
+		else
+			snprintf(how, sizeof(how), "%s",
+				 group.end == PROC_STOPPED ? "interrupted" :
+				 "exit status not 0");
 		snprintf(r->why, sizeof(r->why), "the sender process failed (%s): nothing to judge",
-			 st < 0 ? "killed after 5 s" : "exit status not 0");
+			 how);
+		ret = -EIO;
 		goto out_unlink;
 	}
 	/* no pid or name here: the same system gives the same lines */
@@ -207,21 +199,23 @@ out_rmdir:
 
 void claims_persistence(const struct rundir *rd, struct claim_res *r)
 {
-	sigset_t stop, old;
 	char tag[64];
 	int ret;
 
 	(void)rd;		/* a property: shown now, not read from a run */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
+	/* Stop signals wait until the queue is gone (proc_fini raises them). */
+	ret = proc_init();
+	if (ret) {
+		snprintf(r->why, sizeof(r->why), "cannot hold off stop signals: %s",
+			 strerror(-ret));
+		r->verdict = CV_NOT_MEASURED;
+		return;
+	}
 	runner_make_tag(tag, sizeof(tag));
 	ret = queue_part(r, tag);
 	if (!ret)
 		fifo_part(r, tag);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	proc_fini();
 	if (ret) {
 		r->verdict = CV_NOT_MEASURED;
 		return;

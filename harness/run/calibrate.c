@@ -12,8 +12,8 @@
  *
  * It is not a transport and not a case: no named objects (the ping-pong word
  * lives in an anonymous shared mapping made before fork), no results files.
- * Its waits are bounded by a deadline on both sides, its child dies with the
- * parent (PR_SET_PDEATHSIG) and is always reaped.
+ * Its waits are bounded by a deadline on both sides; its child is a group
+ * of one (proc.c): it dies with the parent and is always reaped.
  */
 #include <errno.h>
 #include <limits.h>
@@ -27,13 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "calibrate.h"
+#include "proc.h"
 #include "util.h"
 
 #define CALIB_BATCHES 7			/* odd: the median is one batch */
@@ -41,20 +40,19 @@
 #define CALIB_SPINS_PER_CLOCK 4096	/* spins per look at the clock */
 #define CALIB_SLEEP_SLICE_NS 20000000	/* longest single FUTEX_WAIT */
 #define CALIB_STOP UINT32_MAX		/* ball value: child, exit */
-#define CALIB_REAP_NS 1000000000LL	/* then SIGKILL */
+#define CALIB_GRACE_NS 1000000000LL	/* child after parent, reap after child */
 
 /* The shared page of a ping-pong: the ball alone in its cache line. */
 struct calib_shm {
 	_Alignas(64) _Atomic uint32_t ball;	/* odd: child's turn */
-	_Alignas(64) _Atomic uint32_t ready;	/* child: 1 waiting, 2 failed */
-	int err;				/* child's -errno, ready == 2 */
 	int64_t deadline;			/* child gives up then */
+	bool sleep;				/* futex; else spin */
 };
 
 /* The parent's end of a ping-pong. */
 struct calib_pair {
 	struct calib_shm *s;
-	pid_t pid;
+	struct proc_group *child;	/* a group of one */
 	bool sleep;		/* futex; else spin */
 	uint32_t ball;		/* last value the parent saw */
 	int64_t deadline;
@@ -111,17 +109,6 @@ static inline void calib_pause(void)
 #elif defined(__aarch64__)
 	__asm__ __volatile__("yield" ::: "memory");
 #endif
-}
-
-static int calib_pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0 || cpu >= CPU_SETSIZE)
-		return -EINVAL;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -263,28 +250,16 @@ static long calib_futex(_Atomic uint32_t *w, int op, uint32_t val,
 	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
 }
 
-/* The child has exited (or is not ours).  Does not reap it. */
-static bool calib_peer_gone(pid_t pid)
-{
-	siginfo_t si;
-
-	if (pid <= 0)
-		return false;
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT))
-		return true;
-	return si.si_pid == pid;
-}
-
 /*
  * Wait until *w is no longer old and put its value in *seen: busy-poll with
  * a pause hint, or sleep in FUTEX_WAIT (not FUTEX_PRIVATE: two processes)
  * for at most a slice at a time.  The clock and the peer are looked at only
  * when a wait is long, so a hand-off that succeeds at once costs one load.
- * 0, -ETIMEDOUT at the deadline, -ECHILD when peer (if > 0) has exited.
+ * 0, -ETIMEDOUT at the deadline, -ECHILD when peer (if not NULL) has
+ * exited.
  */
 static int calib_wait(_Atomic uint32_t *w, uint32_t old, bool sleep,
-		      pid_t peer, int64_t deadline, uint32_t *seen)
+		      struct proc_group *peer, int64_t deadline, uint32_t *seen)
 {
 	const struct timespec slice = { 0, CALIB_SLEEP_SLICE_NS };
 	unsigned n = 0;
@@ -305,7 +280,7 @@ static int calib_wait(_Atomic uint32_t *w, uint32_t old, bool sleep,
 		}
 		if (now_ns() > deadline)
 			return -ETIMEDOUT;
-		if (calib_peer_gone(peer))
+		if (peer && proc_group_poll(peer) < peer->n)
 			return -ECHILD;
 	}
 	*seen = v;
@@ -320,29 +295,17 @@ static void calib_post(_Atomic uint32_t *w, uint32_t v, bool sleep)
 }
 
 /* The child of a ping-pong: return every ball until told to stop. */
-static void __attribute__((noreturn)) calib_child(struct calib_shm *s,
-						  int cpu, bool sleep,
-						  pid_t parent)
+static int calib_child(void *arg)
 {
+	struct calib_shm *s = arg;
 	uint32_t v = 0;
-	int ret;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	ret = calib_pin(cpu);
-	if (ret) {
-		s->err = ret;
-		calib_post(&s->ready, 2, true);
-		_exit(1);
-	}
-	calib_post(&s->ready, 1, true);
 	for (;;) {
-		if (calib_wait(&s->ball, v, sleep, 0, s->deadline, &v))
-			_exit(1);
+		if (calib_wait(&s->ball, v, s->sleep, NULL, s->deadline, &v))
+			return 1;
 		if (v == CALIB_STOP)
-			_exit(0);
-		calib_post(&s->ball, ++v, sleep);
+			return 0;
+		calib_post(&s->ball, ++v, s->sleep);
 	}
 }
 
@@ -357,8 +320,8 @@ static int calib_pair_rounds(void *ctx, uint64_t n)
 		uint32_t v = p->ball + 1;
 
 		calib_post(&p->s->ball, v, p->sleep);
-		ret = calib_wait(&p->s->ball, v, p->sleep, p->pid, p->deadline,
-				 &seen);
+		ret = calib_wait(&p->s->ball, v, p->sleep, p->child,
+				 p->deadline, &seen);
 		if (ret)
 			return ret;
 		if (seen != v + 1)
@@ -368,30 +331,6 @@ static int calib_pair_rounds(void *ctx, uint64_t n)
 	return 0;
 }
 
-/* Tell the child to stop, give it a moment, then kill; always reap. */
-static int calib_pair_stop(struct calib_pair *p)
-{
-	const struct timespec tick = { 0, 100000 };
-	int64_t end = now_ns() + CALIB_REAP_NS;
-	int status = 0;
-	pid_t r;
-
-	if (p->pid <= 0)
-		return 0;
-	calib_post(&p->s->ball, CALIB_STOP, true);
-	while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && now_ns() < end)
-		nanosleep(&tick, NULL);
-	if (r == 0) {
-		kill(p->pid, SIGKILL);
-		while ((r = waitpid(p->pid, &status, 0)) < 0 && errno == EINTR)
-			;
-	}
-	p->pid = 0;
-	if (r < 0)
-		return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
-}
-
 /*
  * Round trip of a ping-pong between this process (already on its CPU) and
  * a child on cpu, spinning or sleeping, into *rtt (NAN on failure).
@@ -399,8 +338,13 @@ static int calib_pair_stop(struct calib_pair *p)
 static int calib_pingpong(int cpu, bool sleep, int64_t slice_ns, double *rtt)
 {
 	struct calib_pair p = { .sleep = sleep };
-	uint32_t ready = 0;
-	pid_t parent = getpid();
+	struct proc_member child = { .name = "calib", .cpu = cpu,
+				     .run = calib_child };
+	/* The parent gives up first, the child a grace later; the group is
+	 * killed a grace after that. */
+	int64_t parent_ns = 3 * slice_ns + 2000000000LL;
+	struct proc_group group = { .member = &child, .n = 1,
+				    .timeout_ns = parent_ns + 2 * CALIB_GRACE_NS };
 	int ret, ret2;
 
 	*rtt = NAN;
@@ -408,23 +352,22 @@ static int calib_pingpong(int cpu, bool sleep, int64_t slice_ns, double *rtt)
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p.s == MAP_FAILED)
 		return -errno;
-	/* The parent gives up first; the child a second later. */
-	p.deadline = now_ns() + 3 * slice_ns + 2000000000LL;
-	p.s->deadline = p.deadline + 1000000000LL;
-	p.pid = fork();
-	if (p.pid < 0) {
-		ret = -errno;
+	p.deadline = now_ns() + parent_ns;
+	p.s->deadline = p.deadline + CALIB_GRACE_NS;
+	p.s->sleep = sleep;
+	child.arg = p.s;
+	/* The barrier sleeps, not spins, until the child is pinned: it may
+	 * share our CPU. */
+	ret = proc_group_start(&group);
+	if (ret) {
+		if (ret == -ECHILD && child.pin_err)
+			ret = child.pin_err;
 		goto out_unmap;
 	}
-	if (p.pid == 0)
-		calib_child(p.s, cpu, sleep, parent);
-	/* Sleep, not spin, until the child is pinned: it may share our CPU. */
-	ret = calib_wait(&p.s->ready, 0, true, p.pid, p.deadline, &ready);
-	if (!ret && ready != 1)
-		ret = p.s->err ? p.s->err : -ECHILD;
-	if (!ret)
-		ret = calib_median(calib_pair_rounds, &p, slice_ns, rtt);
-	ret2 = calib_pair_stop(&p);
+	p.child = &group;
+	ret = calib_median(calib_pair_rounds, &p, slice_ns, rtt);
+	calib_post(&p.s->ball, CALIB_STOP, true);
+	ret2 = proc_group_wait(&group);
 	if (!ret)
 		ret = ret2;
 	if (ret)
@@ -467,7 +410,7 @@ int calib_run(const struct cpu_pair *cpus, unsigned budget_ms,
 	}
 	if (sched_getaffinity(0, sizeof(saved), &saved))
 		return -errno;
-	if (calib_pin(cpus->a)) {
+	if (proc_pin(cpus->a)) {
 		snprintf(out->err, sizeof(out->err), "cannot pin this process to CPU %d",
 			 cpus->a);
 		return -EINVAL;

@@ -5,6 +5,7 @@
  * figure can be reproduced and judged; "unknown" is written, never a guess.
  * It changes nothing on the machine.
  */
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,8 +130,11 @@ void env_collect(struct env *e, const struct cpu_pair *cpus)
 	e->rmem_max = read_long("/proc/sys/net/core/rmem_max");
 	e->wmem_max = read_long("/proc/sys/net/core/wmem_max");
 	e->cpus = *cpus;
-	e->sample_overhead_ns = runner_sample_overhead_ns(1000000);
 	e->calib_err = calib_run(cpus, ENV_CALIB_BUDGET_MS, &e->calib);
+	/* The calibration's figure is the run's: measured once, on the CPU
+	 * cases use.  0 when it could not be (results.json takes no NAN). */
+	e->sample_overhead_ns = isnan(e->calib.sample_overhead_ns) ? 0 :
+				e->calib.sample_overhead_ns;
 
 #ifndef __OPTIMIZE__
 	add_warning(e, "this build is not optimised: figures include unoptimised harness code (use the default release build)");

@@ -33,7 +33,7 @@ struct env {
 	long mq_msg_max, mq_msgsize_max;
 	long rmem_max, wmem_max;
 	struct cpu_pair cpus;
-	double sample_overhead_ns;	/* clock read + histogram add */
+	double sample_overhead_ns;	/* clock read + histogram add: calib's */
 	struct calib calib;		/* a short calibration at the start */
 	int calib_err;			/* calib_run()'s result */
 	char warnings[512];		/* "; "-separated, "" when none */

@@ -4,17 +4,15 @@
  *
  * The parent is never in a timed path.  For each case it creates the
  * transport's named objects, a shared mapping for the children's results and
- * histograms, forks a client and a server, pins them per the placement,
- * releases them together through a start barrier (ready pipe, then closing
- * the go pipe), and sleeps in poll() on a signalfd until they exit, the
- * deadline passes, or a stop signal arrives.  A dead, failed or hung child
- * fails that case only; teardown runs whatever happened.  It does not write
- * results (report.c) or decide what to run (plan.c).
+ * histograms, and runs a client and a server as a group of two (proc.c:
+ * pinned per the placement, released together, supervised against the
+ * deadline and stop signals, always reaped).  A dead, failed or hung child
+ * fails that case only, and the root cause is named; teardown runs whatever
+ * happened.  It does not write results (report.c), decide what to run
+ * (plan.c) or wait for processes itself (proc.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,22 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "runner.h"
 #include "util.h"
 
 #define HIST_LOWEST 1
 #define HIST_HIGHEST 10000000000LL	/* 10 s in ns */
 #define HIST_SIGFIGS 3
-#define LINGER_NS 100000000LL		/* 100 ms: see linger() */
-
-static int sigfd = -1;
-static int stop_sig;
+#define LINGER_NS 100000000LL		/* 100 ms: see proc_group_wait() */
 
 /* The two results and three histograms live in one MAP_SHARED block. */
 struct shared {
@@ -50,45 +44,6 @@ struct shared {
 static size_t align64(size_t n)
 {
 	return (n + 63) & ~(size_t)63;
-}
-
-int runner_init(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -errno;
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	return sigfd < 0 ? -errno : 0;
-}
-
-void runner_fini(void)
-{
-	if (sigfd >= 0)
-		close(sigfd);
-	sigfd = -1;
-}
-
-/* Read every pending signal; remember a stop signal.  Nonblocking. */
-static void drain_signals(void)
-{
-	struct signalfd_siginfo si;
-
-	while (sigfd >= 0 && read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo != SIGCHLD && !stop_sig)
-			stop_sig = (int)si.ssi_signo;
-	}
-}
-
-int runner_stop_signal(void)
-{
-	drain_signals();
-	return stop_sig;
 }
 
 int runner_pick_cpus(struct cpu_pair *cpus)
@@ -153,56 +108,28 @@ static void set_reason(struct case_result *r, enum case_status st,
 	va_end(ap);
 }
 
-struct child_args {
+/* What one side's process needs; its copy lives on in the child. */
+struct side_args {
 	struct transport *t;
 	const struct case_spec *c;
-	struct shared *sh;
+	struct shared *shared;
 	enum side side;
-	int cpu;
-	int ready_wr, go_rd;
 	uint64_t cookie;
-	pid_t parent;
+	struct wl_ctx ctx;		/* built by side_prepare() */
 };
 
-/* The life of one child: open, wait at the barrier, run its side, exit. */
-static void __attribute__((noreturn)) child_main(struct child_args *a)
+static const char *const side_names[2] = { "client", "server" };
+
+/* Before the barrier: open this side's end and its buffers. */
+static int side_prepare(void *arg)
 {
+	struct side_args *a = arg;
 	struct transport *t = a->t;
-	struct side_result *res = &a->sh->side[a->side];
-	struct wl_ctx ctx = { 0 };
-	sigset_t none;
-	char b = 'r';
+	struct side_result *res = &a->shared->side[a->side];
+	struct wl_ctx *ctx = &a->ctx;
 	int ret;
 
-	/* Never outlive the supervisor: a child blocked on a peer that will
-	 * never come would hold its IPC objects forever. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != a->parent)
-		_exit(1);
-	/* ps and /proc/PID/comm tell the two sides apart (15 chars max). */
-	prctl(PR_SET_NAME, a->side == SIDE_CLIENT ? "ipcbench:client" :
-						    "ipcbench:server");
-	sigemptyset(&none);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is -EPIPE, not death */
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	close(sigfd);
-
-	if (a->cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(a->cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set)) {
-			snprintf(res->err, sizeof(res->err),
-				 "cannot pin to CPU %d: %s", a->cpu,
-				 strerror(errno));
-			res->status = -errno;
-			_exit(1);
-		}
-	}
 	t->side = a->side;
 	t->err[0] = '\0';
 	ret = t->ops->open(t);
@@ -210,272 +137,128 @@ static void __attribute__((noreturn)) child_main(struct child_args *a)
 		snprintf(res->err, sizeof(res->err), "%s",
 			 t->err[0] ? t->err : strerror(-ret));
 		res->status = ret;
-		_exit(1);
+		return ret;
 	}
-	ctx.t = t;
-	ctx.iterations = a->c->iterations;
-	ctx.warmup = a->c->warmup;
-	ctx.verify = a->c->verify;
-	ctx.cookie = a->cookie;
-	ctx.rate = a->c->rate;
-	ctx.stall_ms = a->c->stall_ms;
-	ctx.hist = a->sh->hist[a->side];
-	ctx.hist_uncorrected = a->sh->hist_uncorrected;
-	ctx.res = res;
-	ctx.peer = &a->sh->side[!a->side];
-	if (posix_memalign((void **)&ctx.buf, 64, 2 * t->msg_size) ||
+	*ctx = (struct wl_ctx){ .t = t, .iterations = a->c->iterations,
+				.warmup = a->c->warmup, .verify = a->c->verify,
+				.cookie = a->cookie, .rate = a->c->rate,
+				.stall_ms = a->c->stall_ms,
+				.hist = a->shared->hist[a->side],
+				.hist_uncorrected = a->shared->hist_uncorrected,
+				.res = res, .peer = &a->shared->side[!a->side] };
+	if (posix_memalign((void **)&ctx->buf, 64, 2 * t->msg_size) ||
 	    ((t->ops->flags & TF_LOSSY) &&
-	     !(ctx.seen = calloc((ctx.warmup + ctx.iterations + 7) / 8, 1)))) {
+	     !(ctx->seen = calloc((ctx->warmup + ctx->iterations + 7) / 8, 1)))) {
 		snprintf(res->err, sizeof(res->err), "out of memory for buffers");
 		res->status = -ENOMEM;
-		_exit(1);
+		return -ENOMEM;
 	}
-	memset(ctx.buf, 0, 2 * t->msg_size);
-
-	/* Start barrier: say ready, then wait for the go pipe to close. */
-	if (write(a->ready_wr, &b, 1) != 1 || read(a->go_rd, &b, 1) != 0)
-		_exit(1);
-	ret = a->side == SIDE_CLIENT ? a->c->wl->client(&ctx) :
-				       a->c->wl->server(&ctx);
-	res->cpu = sched_getcpu();
-	t->ops->close(t);
-	res->done = true;
-	_exit(ret ? 1 : 0);
-}
-
-struct kid {
-	pid_t pid;
-	int status;
-	bool reaped;
-	bool killed;		/* by us, after a failure or the deadline */
-};
-
-static const char *const side_names[2] = { "client", "server" };
-
-static void reap(struct kid kids[2], bool block)
-{
-	for (int i = 0; i < 2; i++) {
-		if (kids[i].pid <= 0 || kids[i].reaped)
-			continue;
-		if (waitpid(kids[i].pid, &kids[i].status, block ? 0 : WNOHANG) ==
-		    kids[i].pid)
-			kids[i].reaped = true;
-	}
-}
-
-static void kill_kids(struct kid kids[2])
-{
-	for (int i = 0; i < 2; i++) {
-		if (kids[i].pid > 0 && !kids[i].reaped) {
-			kill(kids[i].pid, SIGKILL);
-			kids[i].killed = true;
-		}
-	}
-	reap(kids, true);
-}
-
-static bool kid_failed(const struct kid *k)
-{
-	return k->reaped &&
-	       !(WIFEXITED(k->status) && WEXITSTATUS(k->status) == 0);
-}
-
-/*
- * One child failed: give the other up to LINGER_NS to exit by itself
- * before kill_kids().  A peer killed from outside closes its descriptors
- * (its sibling sees a broken pipe and exits) a moment before it becomes a
- * zombie; killing it in that moment would hide the real cause behind our
- * own SIGKILL.  A sibling that waits on a semaphore or queue stays: killed.
- */
-static void linger(struct kid kids[2])
-{
-	int64_t end = now_ns() + LINGER_NS;
-
-	for (;;) {
-		struct pollfd p = { .fd = sigfd, .events = POLLIN };
-		int64_t left = end - now_ns();
-
-		drain_signals();
-		reap(kids, false);
-		if ((kids[0].reaped && kids[1].reaped) || left <= 0)
-			return;
-		poll(&p, 1, (int)(left / 1000000 + 1));
-	}
-}
-
-/* Why a child failed, in one line. */
-static void describe_failure(const struct kid *k, const struct side_result *res,
-			     enum side s, struct case_result *r)
-{
-	if (WIFSIGNALED(k->status))
-		set_reason(r, CASE_FAILED, "%s killed by signal %d (%s)",
-			   side_names[s], WTERMSIG(k->status),
-			   strsignal(WTERMSIG(k->status)));
-	else if (res->err[0])
-		set_reason(r, CASE_FAILED, "%s: %s", side_names[s], res->err);
-	else
-		set_reason(r, CASE_FAILED, "%s exited with status %d",
-			   side_names[s], WEXITSTATUS(k->status));
-}
-
-/*
- * Sleep until `want` ready bytes arrived (ready_rd >= 0) or both children
- * exited (ready_rd < 0), a child failed, the deadline passed, or a stop
- * signal came.  Returns 0 when the awaited thing happened, else -ETIMEDOUT,
- * -ECHILD (a child failed) or -EINTR (stop signal).
- */
-static int supervise(struct kid kids[2], int ready_rd, int64_t deadline)
-{
-	int got = 0;
-
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = sigfd, .events = POLLIN },
-			{ .fd = ready_rd, .events = POLLIN },
-		};
-		int64_t left = deadline - now_ns();
-		char buf[2];
-
-		drain_signals();
-		reap(kids, false);
-		if (stop_sig)
-			return -EINTR;
-		if (kid_failed(&kids[0]) || kid_failed(&kids[1]))
-			return -ECHILD;
-		if (ready_rd < 0 && kids[0].reaped && kids[1].reaped)
-			return 0;
-		if (left <= 0)
-			return -ETIMEDOUT;
-		if (poll(p, ready_rd >= 0 ? 2 : 1,
-			 (int)(left / 1000000 + 1)) < 0 && errno != EINTR)
-			return -errno;
-		if (ready_rd >= 0 && (p[1].revents & POLLIN)) {
-			ssize_t n = read(ready_rd, buf, sizeof(buf));
-
-			if (n > 0 && (got += (int)n) >= 2)
-				return 0;
-		}
-	}
-}
-
-/* Fork both children; 0 or -errno (then no child is left running). */
-static int spawn(struct child_args args[2], struct kid kids[2], int ready[2],
-		 int go[2])
-{
-	for (int s = 0; s < 2; s++) {
-		args[s].ready_wr = ready[1];
-		args[s].go_rd = go[0];
-		kids[s].pid = fork();
-		if (kids[s].pid < 0) {
-			int err = -errno;
-
-			kill_kids(kids);
-			return err;
-		}
-		if (kids[s].pid == 0) {
-			close(ready[0]);
-			close(go[1]);
-			child_main(&args[s]);
-		}
-	}
+	memset(ctx->buf, 0, 2 * t->msg_size);
 	return 0;
 }
 
-/* Fork, release, wait, reap: everything between setup and teardown. */
-static void run_children(const struct case_spec *c, struct transport *t,
-			 struct shared *sh, const int cpu[2], uint64_t timeout_s,
-			 struct case_result *r)
+/* After the barrier: run this side of the workload, close, exit. */
+static int side_run(void *arg)
 {
-	struct child_args args[2];
-	struct kid kids[2] = { { 0 } };
-	uint64_t cookie = random_cookie();
-	int64_t deadline = now_ns() + (int64_t)timeout_s * 1000000000;
-	int ready[2], go[2], ret;
+	struct side_args *a = arg;
+	struct side_result *res = &a->shared->side[a->side];
+	int ret;
 
-	if (pipe2(ready, O_CLOEXEC)) {
-		set_reason(r, CASE_FAILED, "pipe for the start barrier failed: %s",
-			   strerror(errno));
+	ret = a->side == SIDE_CLIENT ? a->c->wl->client(&a->ctx) :
+				       a->c->wl->server(&a->ctx);
+	res->cpu = sched_getcpu();
+	a->t->ops->close(a->t);
+	res->done = true;
+	return ret ? 1 : 0;
+}
+
+/* Why a side failed, in one line: its own words unless a signal. */
+static void describe_failure(const struct proc_member *m,
+			     const struct side_result *res,
+			     struct case_result *r)
+{
+	char why[256];
+
+	if (!WIFSIGNALED(m->status) && res->err[0]) {
+		set_reason(r, CASE_FAILED, "%s: %s", m->name, res->err);
 		return;
 	}
-	if (pipe2(go, O_CLOEXEC)) {
-		set_reason(r, CASE_FAILED, "pipe for the start barrier failed: %s",
-			   strerror(errno));
-		close(ready[0]);
-		close(ready[1]);
-		return;
+	proc_member_describe(m, why, sizeof(why));
+	set_reason(r, CASE_FAILED, "%s", why);
+}
+
+/*
+ * The root cause first: a side that died of a signal we did not send (its
+ * peer then only sees a broken pipe), then one that failed for a reason of
+ * its own (a bad message, say: its peer then sees only the pipe it
+ * closed), then one that saw its peer go.
+ */
+static void blame(const struct proc_member side[2],
+		  const struct shared *shared, struct case_result *r)
+{
+	for (int pass = 0; pass < 3; pass++) {
+		for (int s = 0; s < 2; s++) {
+			const struct proc_member *m = &side[s];
+
+			if (!proc_member_failed(m) || m->killed ||
+			    (pass == 0 && !WIFSIGNALED(m->status)) ||
+			    (pass == 1 && shared->side[s].status == -EPIPE))
+				continue;
+			describe_failure(m, &shared->side[s], r);
+		}
 	}
-	for (int s = 0; s < 2; s++)
-		args[s] = (struct child_args){ .t = t, .c = c, .sh = sh,
-					       .side = (enum side)s,
-					       .cpu = cpu[s], .cookie = cookie,
-					       .parent = getpid() };
-	ret = spawn(args, kids, ready, go);
-	close(ready[1]);
-	close(go[0]);
-	if (ret) {
-		set_reason(r, CASE_FAILED, "fork failed: %s", strerror(-ret));
-		goto out_close;
+}
+
+/* Start, release, wait, reap: everything between setup and teardown. */
+static void run_sides(const struct case_spec *c, struct transport *t,
+		      struct shared *shared, const int cpu[2],
+		      uint64_t timeout_s, struct case_result *r)
+{
+	struct side_args args[2];
+	struct proc_member side[2];
+	struct proc_group group = {
+		.member = side, .n = 2, .linger_ns = LINGER_NS,
+		.timeout_ns = (int64_t)timeout_s * 1000000000,
+	};
+	uint64_t cookie = random_cookie();
+	int ret;
+
+	for (int s = 0; s < 2; s++) {
+		args[s] = (struct side_args){ .t = t, .c = c, .shared = shared,
+					      .side = (enum side)s,
+					      .cookie = cookie };
+		side[s] = (struct proc_member){ .name = side_names[s],
+						.cpu = cpu[s],
+						.prepare = side_prepare,
+						.run = side_run,
+						.arg = &args[s] };
 	}
-	ret = supervise(kids, ready[0], deadline);
-	close(go[1]);		/* release both at once (or let them exit) */
-	go[1] = -1;
+	ret = proc_group_start(&group);
 	if (!ret)
-		ret = supervise(kids, -1, deadline);
-	if (ret == -ETIMEDOUT)
-		set_reason(r, CASE_FAILED, "deadline of %llu s passed with the%s%s%s still running (hung or stopped)",
-			   (unsigned long long)timeout_s,
-			   kids[0].reaped ? "" : " client",
-			   !kids[0].reaped && !kids[1].reaped ? " and the" : "",
-			   kids[1].reaped ? "" : " server");
-	else if (ret == -EINTR) {
+		ret = proc_group_wait(&group);
+	if (ret == -EINTR)
 		r->interrupted = true;
-		set_reason(r, CASE_FAILED, "interrupted by signal %d (%s)",
-			   stop_sig, strsignal(stop_sig));
-	} else if (ret == -ECHILD) {
-		linger(kids);
-	}
-	kill_kids(kids);
-	if (ret == -ETIMEDOUT || ret == -EINTR)
-		goto out_close;
-	/* The root cause first: a child that died of a signal we did not send
-	 * (its peer then only sees a broken pipe), then one that failed for
-	 * a reason of its own (a bad message, say: its peer then sees only
-	 * the pipe it closed), then one that saw its peer go. */
-	for (int s = 0; s < 2; s++) {
-		if (kid_failed(&kids[s]) && !kids[s].killed &&
-		    WIFSIGNALED(kids[s].status))
-			describe_failure(&kids[s], &sh->side[s], (enum side)s, r);
-	}
-	for (int s = 0; s < 2; s++) {
-		if (kid_failed(&kids[s]) && !kids[s].killed &&
-		    sh->side[s].status != -EPIPE)
-			describe_failure(&kids[s], &sh->side[s], (enum side)s, r);
-	}
-	for (int s = 0; s < 2; s++) {
-		if (kid_failed(&kids[s]) && !kids[s].killed)
-			describe_failure(&kids[s], &sh->side[s], (enum side)s, r);
-	}
-out_close:
-	close(ready[0]);
-	if (go[1] >= 0)
-		close(go[1]);
+	if (ret == -ECHILD)
+		blame(side, shared, r);
+	else if (ret)
+		set_reason(r, CASE_FAILED, "%s", group.why);
 }
 
 /* Turn the children's raw results into the case's figures. */
-static void summarise(const struct case_spec *c, struct shared *sh,
+static void summarise(const struct case_spec *c, struct shared *shared,
 		      struct case_result *r)
 {
 	enum side ts = c->wl->timer;
-	const struct side_result *tr = &sh->side[ts];
-	uint64_t sent = sh->side[SIDE_CLIENT].sent;
+	const struct side_result *tr = &shared->side[ts];
+	uint64_t sent = shared->side[SIDE_CLIENT].sent;
 	bool lossy = c->ops->flags & TF_LOSSY;
 
-	memcpy(r->side, sh->side, sizeof(r->side));
+	memcpy(r->side, shared->side, sizeof(r->side));
 	if (hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist) == 0)
-		hist_merge(r->hist, sh->hist[ts]);
+		hist_merge(r->hist, shared->hist[ts]);
 	if (c->rate &&
 	    hist_init(HIST_LOWEST, HIST_HIGHEST, HIST_SIGFIGS, &r->hist_uncorrected) == 0)
-		hist_merge(r->hist_uncorrected, sh->hist_uncorrected);
+		hist_merge(r->hist_uncorrected, shared->hist_uncorrected);
 	if (r->status != CASE_OK)
 		return;
 	if (!lossy && tr->received != c->iterations) {
@@ -515,11 +298,12 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 {
 	struct transport t = { .ops = c->ops, .msg_size = c->size,
 			       .placement = c->placement };
-	size_t hsize = align64(hist_mem_size(HIST_LOWEST, HIST_HIGHEST,
-					     HIST_SIGFIGS));
-	size_t shsize = align64(sizeof(struct shared)) + SHARED_HISTS * hsize;
+	size_t hist_size = align64(hist_mem_size(HIST_LOWEST, HIST_HIGHEST,
+						 HIST_SIGFIGS));
+	size_t shared_size = align64(sizeof(struct shared)) +
+			     SHARED_HISTS * hist_size;
 	char tag[64], dir[PATH_MAX] = "";
-	struct shared *sh;
+	struct shared *shared;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -560,20 +344,22 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 		}
 		t.dir = dir;
 	}
-	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
+	shared = mmap(NULL, shared_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
 		set_reason(r, CASE_FAILED, "mmap of %zu bytes for results failed: %s",
-			   shsize, strerror(errno));
+			   shared_size, strerror(errno));
 		goto out_rmdir;
 	}
 	for (int s = 0; s < SHARED_HISTS; s++) {
-		char *mem = (char *)sh + align64(sizeof(*sh)) + (size_t)s * hsize;
+		char *mem = (char *)shared + align64(sizeof(*shared)) +
+			    (size_t)s * hist_size;
 
-		hist_init_in(mem, hsize, HIST_LOWEST, HIST_HIGHEST,
-			     HIST_SIGFIGS, s < 2 ? &sh->hist[s] : &sh->hist_uncorrected);
+		hist_init_in(mem, hist_size, HIST_LOWEST, HIST_HIGHEST,
+			     HIST_SIGFIGS, s < 2 ? &shared->hist[s] :
+						   &shared->hist_uncorrected);
 		if (s < 2)
-			sh->side[s].cpu = -1;
+			shared->side[s].cpu = -1;
 	}
 
 	ret = c->ops->setup(&t);
@@ -581,11 +367,11 @@ void runner_run_case(const struct case_spec *c, const struct cpu_pair *cpus,
 		set_reason(r, CASE_FAILED, "%s", t.err[0] ? t.err :
 			   strerror(-ret));
 	else
-		run_children(c, &t, sh, r->cpu, timeout_s, r);
+		run_sides(c, &t, shared, r->cpu, timeout_s, r);
 	snprintf(r->info, sizeof(r->info), "%s", t.info);
 	c->ops->teardown(&t);
-	summarise(c, sh, r);
-	munmap(sh, shsize);
+	summarise(c, shared, r);
+	munmap(shared, shared_size);
 out_rmdir:
 	if (dir[0] && rmdir(dir))
 		set_reason(r, CASE_FAILED, "%s: teardown left its private directory '%s' behind: %s",

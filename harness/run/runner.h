@@ -50,19 +50,9 @@ struct cpu_pair {
 int runner_pick_cpus(struct cpu_pair *cpus);
 
 /*
- * Block SIGINT, SIGTERM, SIGHUP and SIGCHLD for the whole run and open the
- * signalfd the supervisor waits on, so a Ctrl-C is handled between steps
- * and never tears a results file.  0 or -errno.
- */
-int runner_init(void);
-void runner_fini(void);
-
-/* A stop signal (SIGINT, SIGTERM, SIGHUP) has arrived; its number or 0. */
-int runner_stop_signal(void);
-
-/*
  * Run one case: check, make its private directory, setup, fork and pin
- * client and server, release them together, enforce timeout_s, reap them,
+ * client and server, release them together, enforce timeout_s, reap them
+ * (proc.h; its proc_init() must be in force for Ctrl-C to reach the run),
  * collect their results, teardown, remove the directory.  Never fails as a
  * function: every outcome is in *r (r->hist and r->hist_uncorrected must be
  * hist_free()d).
